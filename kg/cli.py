@@ -1,0 +1,264 @@
+"""The ``kg`` command: one click group of thin commands that call the library.
+
+Every user error (:class:`kg.errors.KgError`) prints one line on stderr and exits with status 1;
+usage errors exit with status 2 (click's convention).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import store as kg_store
+from kg.errors import KgError
+
+STORE_OPTION = click.option(
+    "--store", "store_dir", default=kg_store.default_store_path, show_default="$KG_STORE or ./kg-store",
+    type=click.Path(file_okay=False), help="Store directory.",
+)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into one clear line and exit status 1, without a traceback."""
+    try:
+        yield
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted; nothing was published") from None
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-p key=value`` pairs -> dict (a value may itself contain '=')."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="-p")
+        params[key] = value
+    return params
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="papergraph")
+def main() -> None:
+    """papergraph: a knowledge graph of machine-learning papers, their datasets, methods, models,
+    tasks, code and results, extracted from titles and abstracts."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@STORE_OPTION
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(["auto", "hf-daily", "jsonl", "json", "arxiv", "pwc"]), help="Input format.")
+@click.option("--append", is_flag=True, help="Add to the existing graph instead of replacing it.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None, help="Extraction processes [all cores].")
+@click.option("--skip-bad", is_flag=True, help="Skip bad records (each is reported) instead of stopping.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def build(paths: tuple[str, ...], store_dir: str, fmt: str, append: bool, workers: int | None,
+          skip_bad: bool, quiet: bool) -> None:
+    """Build the graph from paper listings: files, directories, globs, or - for standard input.
+
+    Example:
+
+        kg build examples/hf-daily-papers --store kg-store
+    """
+    from kg.build import build_store
+
+    with user_errors():
+        summary = build_store(
+            paths, store_dir, fmt=fmt, append=append, workers=workers, skip_bad=skip_bad,
+            progress=None if quiet else _progress_bar,
+            report=lambda message: click.echo(message, err=True),
+        )
+    click.echo(summary.line(), err=True)
+
+
+def _progress_bar(total: int | None) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="paper", desc="extracting", disable=not sys.stderr.isatty(), leave=False)
+    return bar.update
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(store_dir: str, as_json: bool) -> None:
+    """Counts per class and per relation.
+
+    Example:
+
+        kg stats --store kg-store
+    """
+    from kg.stats import graph_stats
+
+    with user_errors():
+        counts = graph_stats(kg_store.open_read(store_dir))
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+        return
+    for section in ("classes", "relations"):
+        click.echo(f"{section}:")
+        for name, count in counts[section].items():
+            click.echo(f"  {name:<20} {count:>10,}")
+    click.echo(f"quads: {counts['store']['quads']:,}")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@STORE_OPTION
+@click.option("--canned", "-c", "canned", metavar="NAME", help="Run a canned query from queries/ instead.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Canned-query parameter.")
+@click.option("--file", "-f", "query_file", type=click.File("r"), help="Read the SPARQL from a file (- for stdin).")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "tsv"]), help="Output format.")
+@click.option("--list", "list_canned", is_flag=True, help="List the canned queries and their parameters.")
+def query(sparql: str | None, store_dir: str, canned: str | None, params: tuple[str, ...],
+          query_file: Any, fmt: str, list_canned: bool) -> None:
+    """Run a SPARQL query (or a canned one) over the whole graph.
+
+    Example:
+
+        kg query 'SELECT ?t WHERE { ?p a pg:Paper ; dcterms:title ?t } LIMIT 5'
+
+        kg query --canned papers-using-dataset -p dataset=GSM8K --format csv
+    """
+    from kg import queries as canned_queries
+    from kg.sparql import format_rows, rows_of, run
+
+    with user_errors():
+        if list_canned:
+            for item in canned_queries.load_catalog().values():
+                names = ", ".join(f"{p.name}:{p.kind}" for p in item.params)
+                click.echo(f"{item.name:<32} {item.description}  [{names}]")
+            return
+        graph = kg_store.open_read(store_dir)
+        if canned:
+            columns, rows = canned_queries.run_rows(graph, canned, parse_params(params))
+        else:
+            text = query_file.read() if query_file else sparql
+            if not text:
+                raise click.UsageError("give a SPARQL query, --file or --canned NAME")
+            columns, rows = rows_of(run(graph, canned_queries.with_prefixes(text)))
+    click.echo(format_rows(columns, rows, fmt))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@STORE_OPTION
+@click.option("--graph", "graph_iri", default=None, help="Load triples into this named graph [default graph].")
+def load(files: tuple[str, ...], store_dir: str, graph_iri: str | None) -> None:
+    """Import RDF files (N-Quads, TriG, Turtle, N-Triples, RDF/XML) into the store, e.g. to link external data.
+
+    Example:
+
+        kg load extra.ttl --store kg-store
+    """
+    from kg.load import load_files
+
+    with user_errors():
+        count = load_files(store_dir, [Path(f) for f in files], graph_iri)
+    click.echo(f"loaded {count} quads from {len(files)} file(s) -> {store_dir}", err=True)
+
+
+@main.command("eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False, exists=True), help="Gold JSON file.")
+@click.option("--store", "store_dir", default=None, type=click.Path(file_okay=False),
+              help="Score this existing graph instead of building one.")
+@click.option("--input", "inputs", multiple=True, help="Listings to build the graph from [the bundled example corpus].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def eval_command(gold_path: str, store_dir: str | None, inputs: tuple[str, ...], as_json: bool) -> None:
+    """Score extraction against a gold file: precision, recall, F1 per key and micro-averaged,
+    read from the graph through SPARQL.
+
+    Example:
+
+        kg eval --gold ../shared/gold/dev.gold.json
+    """
+    import tempfile
+
+    from kg import eval as kg_eval
+    from kg.build import build_store
+    from kg.resources import example_corpus
+
+    with user_errors():
+        try:
+            gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"{gold_path}: not a JSON gold file ({exc})") from None
+        if store_dir is None:
+            with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
+                build_store(list(inputs) or [str(example_corpus())], tmp)
+                report = kg_eval.score(kg_store.open_read(tmp), gold)
+        else:
+            report = kg_eval.score(kg_store.open_read(store_dir), gold)
+    click.echo(json.dumps(kg_eval.report_dict(report), indent=2) if as_json else kg_eval.format_report(report))
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Request threads.")
+@click.option("--query-workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Processes that run SPARQL (killed on timeout).")
+@click.option("--timeout", "query_timeout", default=10.0, show_default=True, type=float, help="Per-query timeout, seconds.")
+@click.option("--sparql-endpoint", default=None, help="Serve from this external SPARQL 1.1 endpoint instead of the store.")
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None, help="Bearer token that allows SPARQL updates.")
+def serve(store_dir: str, host: str, port: int, threads: int, query_workers: int, query_timeout: float,
+          sparql_endpoint: str | None, update_token: str | None) -> None:
+    """Serve the SPARQL endpoint, the JSON API and the web page (production WSGI server).
+
+    Example:
+
+        kg serve --store kg-store --port 8000
+    """
+    from server.run import serve_forever
+
+    config = {
+        "STORE": store_dir, "HOST": host, "PORT": port, "THREADS": threads, "QUERY_WORKERS": query_workers,
+        "QUERY_TIMEOUT": query_timeout, "SPARQL_ENDPOINT": sparql_endpoint, "UPDATE_TOKEN": update_token,
+    }
+    with user_errors():
+        serve_forever(config)
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--format", "fmt", required=True, type=click.Choice(["gexf", "graphml", "csv", "nquads", "turtle"]))
+@click.option("--out", "out", required=True, type=click.Path(), help="Output file (a directory for csv); - for stdout.")
+@click.option("--view", default="entities", show_default=True, help="Graph view or projection (see --list-views).")
+@click.option("--query", "canned", default=None, metavar="NAME", help="Subgraph from a canned query.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Canned-query parameter.")
+@click.option("--sparql", default=None, metavar="CONSTRUCT", help="Subgraph from a SPARQL CONSTRUCT query.")
+@click.option("--entity", default=None, metavar="IRI", help="Neighbourhood of this entity.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 3), help="Neighbourhood depth.")
+@click.option("--dynamic", is_flag=True, help="GEXF: add start dates from listings (Gephi timeline).")
+def export(store_dir: str, fmt: str, out: str, view: str, canned: str | None, params: tuple[str, ...],
+           sparql: str | None, entity: str | None, depth: int, dynamic: bool) -> None:
+    """Export the graph or a projection for Gephi and other tools (GEXF, GraphML, CSV, N-Quads, Turtle).
+
+    Example:
+
+        kg export --format gexf --view dataset-method --out co-use.gexf
+    """
+    from kg.export import run_export
+
+    with user_errors():
+        message = run_export(
+            kg_store.open_read(store_dir), fmt=fmt, out=out, view=view, canned=canned, params=parse_params(params),
+            sparql=sparql, entity=entity, depth=depth, dynamic=dynamic,
+        )
+    click.echo(message, err=True)
+
+
+if __name__ == "__main__":
+    main()
