@@ -28,6 +28,7 @@ from kg import rdf, readers, store
 from kg.errors import InputError, StoreError
 from kg.identity import content_hash, entity_iri, paper_graph, paper_key
 from kg.model import EntityRef, Paper, PaperRecord
+from kg.summary import compute_summary
 from kg.vocab import PG
 
 
@@ -263,6 +264,7 @@ def _build_generation(
         target = ox.Store(str(generation))
     for path in (spool, listing_spool):
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    compute_summary(target)
     target.optimize()
     target.flush()
     summary.quads = len(target)

@@ -200,7 +200,17 @@ def eval_command(gold_path: str, store_dir: str | None, inputs: tuple[str, ...],
                 report = kg_eval.score(kg_store.open_read(tmp), gold)
         else:
             report = kg_eval.score(kg_store.open_read(store_dir), gold)
-    click.echo(json.dumps(kg_eval.report_dict(report), indent=2) if as_json else kg_eval.format_report(report))
+    if not as_json:
+        click.echo(kg_eval.format_report(report))
+        return
+
+    def figures(counts: Any) -> dict[str, float | int]:
+        return {"precision": round(counts.precision, 4), "recall": round(counts.recall, 4), "f1": round(counts.f1, 4),
+                "tp": counts.tp, "fp": counts.fp, "fn": counts.fn}
+
+    click.echo(json.dumps({"papers": report.papers, "missing": report.missing,
+                           "keys": {k: figures(c) for k, c in report.keys.items()},
+                           "micro_named": figures(report.micro_named)}, indent=2))
 
 
 @main.command()

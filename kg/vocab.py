@@ -13,6 +13,7 @@ GRAPH = BASE + "graph/"  #: named graphs: ``graph/paper/<key>``, ``graph/entitie
 
 ENTITIES_GRAPH = GRAPH + "entities"
 BUILD_LOG_GRAPH = GRAPH + "build-log"
+SUMMARY_GRAPH = GRAPH + "summary"  #: derived counts and co-occurrences (see kg.summary)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -31,7 +32,7 @@ SKOS_ALT_LABEL = SKOS + "altLabel"
 # Classes (local names are the public contract).
 CLASSES = (
     "Paper", "Dataset", "Benchmark", "Method", "Model", "Task", "Repository", "Result",
-    "Link", "Listing", "SourceFile", "Evidence", "Build",
+    "Link", "Listing", "SourceFile", "Evidence", "Build", "CoOccurrence",
 )
 # Paper -> entity relations the extractors produce.
 RELATIONS = (
@@ -44,7 +45,8 @@ PROPERTIES = (
     "url", "value", "rawValue", "unit", "metric", "onDataset",
     "sentence", "textField", "sentenceStart", "sentenceEnd", "mentionStart", "mentionEnd",
     "surfaceForm", "extractor", "confidence", "contentHash",
-    "papers", "sourcePath", "papersNew", "papersUpdated",
+    "papers", "papersNew", "papersUpdated",
+    "paperCount", "first", "second", "weight", "pairKind", "searchKey",
 )
 
 #: Ontology class for each entity kind of ``kg.model.EntityKind``.
