@@ -29,6 +29,10 @@ READERS: dict[str, Reader] = {
 }
 FORMATS = ("auto", *READERS)
 _INPUT_SUFFIXES = {".txt", ".jsonl", ".json", ".ndjson"}
+#: Longer titles or abstracts are not papers (a real abstract is a few thousand characters); they
+#: would only slow extraction down, so they are rejected as bad records.
+MAX_TITLE_CHARS = 2_000
+MAX_ABSTRACT_CHARS = 100_000
 
 __all__ = ["FORMATS", "READERS", "detect_format", "expand_inputs", "read"]
 
@@ -127,4 +131,20 @@ def read(
         raise InputError(fmt, None, f"unknown format; choose one of {', '.join(FORMATS)}")
     for path in expand_inputs(paths):
         file_format = detect_format(path) if fmt == "auto" else fmt
-        yield from READERS[file_format](path, on_error)
+        for record in READERS[file_format](path, on_error):
+            problem = _oversized(record)
+            if problem is None:
+                yield record
+                continue
+            error = InputError(path if path != STDIN else "<stdin>", record.listing.line, problem)
+            if on_error is None:
+                raise error
+            on_error(error)
+
+
+def _oversized(record: PaperRecord) -> str | None:
+    if len(record.title) > MAX_TITLE_CHARS:
+        return f"title is {len(record.title):,} characters (limit {MAX_TITLE_CHARS:,})"
+    if len(record.abstract) > MAX_ABSTRACT_CHARS:
+        return f"abstract is {len(record.abstract):,} characters (limit {MAX_ABSTRACT_CHARS:,})"
+    return None
