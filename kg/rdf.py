@@ -8,7 +8,9 @@ it streams straight into ``Store.bulk_load``. Layout (documented in ``ontology.t
   confidence), its results and its listings. Replacing a paper = replacing this graph.
 - ``graph/entities``: each entity's type, label and aliases, written once however many papers name it,
   so the union default graph never returns an entity triple twice.
-- ``graph/build-log``: one ``pg:Build`` (``prov:Activity``) per build with its time and source files.
+- ``graph/build-log``: one ``pg:Build`` (``prov:Activity``) per build with its time and the source files
+  it used (``prov:used``); the ``pg:SourceFile`` nodes themselves are described in ``graph/entities``.
+- ``graph/summary``: derived counts and co-occurrences, see :mod:`kg.summary`.
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ def date_literal(value: str) -> str:
     return lit(value)
 
 
+def _xsd_double(value: float) -> str:
+    """Python's ``inf``/``nan`` spelled as XML Schema wants them."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "INF" if value > 0 else "-INF"
+    return repr(float(value))
+
+
 A = iri(RDF_TYPE)
 LABEL = iri(RDFS_LABEL)
 
@@ -76,6 +87,8 @@ def paper_quads(key: str, paper: Paper) -> list[str]:
         quad(subject, iri(DCTERMS + "abstract"), lit(record.abstract), graph),
         quad(subject, iri(pg("contentHash")), lit(content_hash(record)), graph),
     ]
+    if record.source_format:
+        out.append(quad(subject, iri(pg("sourceFormat")), lit(record.source_format), graph))
     if record.arxiv_id:
         out.append(quad(subject, iri(pg("arxivId")), lit(record.arxiv_id), graph))
         out.append(quad(subject, iri(DCTERMS + "identifier"), lit("arXiv:" + record.arxiv_id), graph))
@@ -141,7 +154,7 @@ def result_quads(node: str, result: ResultValue, graph: str) -> list[str]:
     out = [
         quad(node, A, iri(pg("Result")), graph),
         quad(node, LABEL, lit(label), graph),
-        quad(node, iri(pg("value")), typed(repr(float(result.value)), "double"), graph),
+        quad(node, iri(pg("value")), typed(_xsd_double(result.value), "double"), graph),
         quad(node, iri(pg("rawValue")), lit(result.raw), graph),
     ]
     if result.unit:
@@ -172,7 +185,7 @@ def evidence_quads(
         quad(node, iri(pg("sentenceStart")), typed(mention.sentence_start, "integer"), graph),
         quad(node, iri(pg("sentenceEnd")), typed(mention.sentence_end, "integer"), graph),
         quad(node, iri(pg("extractor")), lit(mention.extractor), graph),
-        quad(node, iri(pg("confidence")), typed(round(mention.confidence, 3), "decimal"), graph),
+        quad(node, iri(pg("confidence")), typed(f"{mention.confidence:.3f}", "decimal"), graph),
     ]
 
 
