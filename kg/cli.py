@@ -243,8 +243,10 @@ def serve(store_dir: str, host: str, port: int, threads: int, query_workers: int
 
 @main.command()
 @STORE_OPTION
-@click.option("--format", "fmt", required=True, type=click.Choice(["gexf", "graphml", "csv", "nquads", "turtle"]))
-@click.option("--out", "out", required=True, type=click.Path(), help="Output file (a directory for csv); - for stdout.")
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv", "nquads", "turtle"]),
+              help="Output format (required unless --list-views).")
+@click.option("--out", "out", type=click.Path(),
+              help="Output file; for csv a directory (nodes.csv, edges.csv) or a .zip; - for stdout.")
 @click.option("--view", default="entities", show_default=True, help="Graph view or projection (see --list-views).")
 @click.option("--query", "canned", default=None, metavar="NAME", help="Subgraph from a canned query.")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Canned-query parameter.")
@@ -252,18 +254,29 @@ def serve(store_dir: str, host: str, port: int, threads: int, query_workers: int
 @click.option("--entity", default=None, metavar="IRI", help="Neighbourhood of this entity.")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 3), help="Neighbourhood depth.")
 @click.option("--dynamic", is_flag=True, help="GEXF: add start dates from listings (Gephi timeline).")
-def export(store_dir: str, fmt: str, out: str, view: str, canned: str | None, params: tuple[str, ...],
-           sparql: str | None, entity: str | None, depth: int, dynamic: bool) -> None:
+@click.option("--list-views", "list_views", is_flag=True, help="List the views and exit.")
+def export(store_dir: str, fmt: str | None, out: str | None, view: str, canned: str | None, params: tuple[str, ...],
+           sparql: str | None, entity: str | None, depth: int, dynamic: bool, list_views: bool) -> None:
     """Export the graph or a projection for Gephi and other tools (GEXF, GraphML, CSV, N-Quads, Turtle).
 
     Example:
 
         kg export --format gexf --view dataset-method --out co-use.gexf
-    """
-    from kg.export import run_export
 
+        kg export --format gexf --dynamic --out timeline.gexf
+
+        kg export --format csv --entity https://w3id.org/papergraph/id/dataset/gsm8k --depth 2 --out gsm8k/
+    """
+    from kg import export as kg_export
+
+    if list_views:
+        for name, description in kg_export.list_views():
+            click.echo(f"{name:<16} {description}")
+        return
+    if not fmt or not out:
+        raise click.UsageError("--format and --out are required (or use --list-views)")
     with user_errors():
-        message = run_export(
+        message = kg_export.run_export(
             kg_store.open_read(store_dir), fmt=fmt, out=out, view=view, canned=canned, params=parse_params(params),
             sparql=sparql, entity=entity, depth=depth, dynamic=dynamic,
         )

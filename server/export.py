@@ -1,0 +1,61 @@
+"""``GET /export/<format>``: the same exports as ``kg export``, streamed as a download.
+
+Query arguments: ``view`` (default ``entities``), ``query`` (a canned query; its parameters are all the
+other arguments), ``sparql`` (a CONSTRUCT), ``entity`` and ``depth`` (a neighbourhood), ``dynamic=1``
+(GEXF timeline). Unknown format, view, entity or canned query -> 404; a bad argument or query -> 400;
+both in the service's one JSON error shape.
+
+The store is opened read-only per request: an export reads the whole graph once, so the open is cheap
+next to the work, and it always sees the generation published last. Exports do not go through the query
+executor's worker processes, because the body is streamed from this process.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request, stream_with_context
+
+from kg import store as kg_store
+from kg.errors import QueryError, UnknownQuery
+from kg.export import FORMATS, UnknownEntity, UnknownFormat, UnknownView, export_to_stream
+
+bp = Blueprint("export", __name__)
+
+#: Arguments of the route itself; any other argument is a parameter of the canned query.
+RESERVED = frozenset({"view", "query", "sparql", "entity", "depth", "dynamic"})
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+def _error(status: int, message: str) -> Response:
+    from server.errors import json_error
+
+    return json_error(status, message)
+
+
+@bp.get("/export/<fmt>")
+def export(fmt: str) -> Response:
+    """Stream an export as an attachment (see the module docstring for the arguments)."""
+    if fmt not in FORMATS:
+        return _error(404, f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    args = request.args
+    try:
+        depth = int(args.get("depth", "1"))
+    except ValueError:
+        return _error(400, "depth must be an integer (1-3)")
+    params = {key: value for key, value in args.items() if key not in RESERVED}
+    store = kg_store.open_read(current_app.config["STORE"])
+    try:
+        stream = export_to_stream(
+            store, fmt, view=args.get("view") or "entities", canned=args.get("query") or None, params=params,
+            sparql=args.get("sparql") or None, entity=args.get("entity") or None, depth=depth,
+            dynamic=args.get("dynamic", "").lower() in _TRUE,
+        )
+    except (UnknownFormat, UnknownView, UnknownEntity, UnknownQuery) as exc:
+        return _error(404, str(exc))
+    except QueryError as exc:
+        return _error(400, str(exc))
+    response = Response(stream_with_context(stream.chunks), mimetype=stream.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{stream.filename}"'
+    if stream.nodes is not None:
+        response.headers["X-Graph-Nodes"] = str(stream.nodes)
+        response.headers["X-Graph-Edges"] = str(stream.edges)
+    return response
