@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from collections import deque
 from multiprocessing import get_context
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import IO
 
@@ -88,10 +90,20 @@ def _collect_one(record: PaperRecord) -> list[tuple[str, str]]:
     return collect_definitions(record)
 
 
+def _run_batch(func: Callable[[PaperRecord], object], batch: list[PaperRecord]) -> list[object]:
+    return [func(record) for record in batch]
+
+
 def _map(
-    func: Callable[[PaperRecord], object], records: Iterable[PaperRecord], workers: int, initargs: tuple[object, ...]
+    func: Callable[[PaperRecord], object], records: Iterable[PaperRecord], workers: int, initargs: tuple[object, ...],
+    batch_size: int = 64,
 ) -> Iterator[object]:
-    """Ordered map over a process pool (or inline for one worker): results come back in input order."""
+    """Ordered map over a process pool (or inline for one worker): results come back in input order.
+
+    Records are read here, in the calling thread, and sent in batches with a bounded number in flight:
+    reader errors surface in the caller (a pool's feeder thread would swallow them and hang), and
+    memory stays flat however long the input is.
+    """
     if workers <= 1:
         _init_worker(*initargs)  # type: ignore[arg-type]
         yield from map(func, records)
@@ -99,7 +111,19 @@ def _map(
     with get_context("fork" if sys.platform == "linux" else "spawn").Pool(
         workers, initializer=_init_worker, initargs=initargs
     ) as pool:
-        yield from pool.imap(func, records, chunksize=32)
+        pending: deque[AsyncResult[list[object]]] = deque()
+        batch: list[PaperRecord] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) == batch_size:
+                pending.append(pool.apply_async(_run_batch, (func, batch)))
+                batch = []
+                while len(pending) > 2 * workers:
+                    yield from pending.popleft().get()
+        if batch:
+            pending.append(pool.apply_async(_run_batch, (func, batch)))
+        while pending:
+            yield from pending.popleft().get()
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -209,7 +233,7 @@ def _build_generation(
             known = _content_hashes(previous)
     advance = progress(summary.records) if progress else (lambda n: None)
     spool = tmp / "graph.nq"
-    # The pool's feeder thread runs to_extract(), so it writes its own spool: two writers, two files.
+    # Listings of papers already extracted go to their own spool, written while records are read.
     listing_spool = tmp / "listings.nq"
     seen: dict[str, str] = {}
     replaced: list[str] = []

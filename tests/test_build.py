@@ -93,7 +93,8 @@ def test_parallel_build_equals_single_process_build(tmp_path: Path) -> None:
     assert canonical(tmp_path / "one") == canonical(tmp_path / "two")
 
 
-def test_bad_input_publishes_nothing_and_keeps_the_previous_graph(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bad_input_publishes_nothing_and_keeps_the_previous_graph(tmp_path: Path, workers: int) -> None:
     target = tmp_path / "store"
     good = jsonl(tmp_path / "good.jsonl", [{"title": "Kept", "abstract": "x"}])
     build_store([good], target, workers=1)
@@ -101,7 +102,7 @@ def test_bad_input_publishes_nothing_and_keeps_the_previous_graph(tmp_path: Path
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "A", "abstract": "x"}\n{"title": broken\n', encoding="utf-8")
     with pytest.raises(InputError, match="bad.jsonl:2"):
-        build_store([str(bad)], target, workers=1)
+        build_store([str(bad)], target, workers=workers)  # with a pool too: the error must surface, not hang
     assert canonical(target) == before
     assert len(list((target / store.GENERATIONS).iterdir())) == 2  # the generation and its .published marker
 
