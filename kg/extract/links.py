@@ -1,0 +1,71 @@
+"""URLs: code repositories (``hasRepository``) and every other link (``hasLink``).
+
+Only code hosts count as repositories (github.com, gitlab.com, bitbucket.org, huggingface.co/spaces);
+project pages, hub models/datasets and DOIs are links, still typed so they are browsable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.sentences import Doc
+from kg.model import EntityRef, Mention
+
+NAME = "links"
+_URL = re.compile(
+    r"(?:https?://|(?<![\w./@])(?:www\.)?(?=(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|hf\.co)/))"
+    r"[^\s<>\"'`\u201c\u201d]+", re.I)
+_TRAIL = ".,;:)]}'\"!?*"
+_BRACES = re.compile(r"\{[^}]*\}?$")
+_REPO = re.compile(r"^(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+/[^/]+|^huggingface\.co/spaces/[^/]+/[^/]+",
+                   re.I)
+
+
+def clean_url(raw: str) -> str:
+    """Strip trailing punctuation and ``{...}`` junk; add https:// when no scheme; hf.co -> huggingface.co."""
+    url = raw
+    while url:
+        cut = _BRACES.sub("", url)
+        if cut and cut[-1] in _TRAIL and not (cut[-1] == ")" and cut.count("(") >= cut.count(")")):
+            cut = cut[:-1]
+        if cut == url:
+            break
+        url = cut
+    if not re.match(r"https?://", url, re.I):
+        url = "https://" + url
+    return re.sub(r"^(https?://)(?:www\.)?hf\.co/", r"\1huggingface.co/", url, flags=re.I)
+
+
+def url_key(url: str) -> str:
+    """Lower-case, no scheme, no www., no trailing slash or .git: one key per location."""
+    key = re.sub(r"^[a-z]+://", "", url.lower())
+    key = re.sub(r"^www\.", "", key).rstrip("/")
+    return key[:-4] if key.endswith(".git") else key
+
+
+def _slug(key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+
+
+def _ref(url: str) -> tuple[str, EntityRef]:
+    key = url_key(url)
+    if _REPO.match(key):
+        return "hasRepository", EntityRef("repository", _slug(key), url, url=url)
+    return "hasLink", EntityRef("link", _slug(key), url, url=url)
+
+
+def extract_links(doc: Doc) -> list[Mention]:
+    """Every URL in the field, cleaned, in text order."""
+    out: list[Mention] = []
+    for m in _URL.finditer(doc.text):
+        url = clean_url(m.group(0))
+        if url.count(".") == 0 or len(url) < 12:
+            continue
+        raw_len = len(m.group(0))
+        while raw_len and m.group(0)[raw_len - 1] in _TRAIL + "{}":
+            raw_len -= 1
+        relation, ref = _ref(url)
+        s, e = doc.sentence(m.start())
+        out.append(Mention(relation, doc.text[m.start():m.start() + raw_len], doc.field, m.start(),
+                           m.start() + raw_len, s, e, NAME, 0.99, ref))
+    return out

@@ -1,0 +1,179 @@
+"""Names a paper coins: "X: A ... Benchmark" titles, "we propose X, a ...", "called X", "Long Form (X)".
+
+Shared by :mod:`kg.extract.methods` and :mod:`kg.extract.datasets`: both look for the same naming
+acts and differ only in the head noun that says whether the new thing is data or a method.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.context import Context
+from kg.extract.sentences import Doc
+from kg.link import compact
+
+#: A token that reads as a coined name: internal capital, digit, or all caps.
+NAMEISH = re.compile(r"^(?=.*[A-Za-z])(?:[A-Z0-9][\w\-.+]*[A-Z0-9][\w\-.+]*|[A-Za-z][a-z]+[A-Z][\w\-.+]*|"
+                     r"\w*\d\w*)$")
+_DATA_HEADS = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|suite|collection|testbed|repository|"
+                         r"leaderboard|challenge|database|arena|gym|environment)\b", re.I)
+_TITLE = re.compile(r"^\s*(?P<name>[^:?!]{2,40}?)\s*:\s+(?P<sub>\S.*)$")
+_REPORT = re.compile(r"^\s*(?P<name>\S+(?: \S+)?) Technical Report\b", re.I)
+_VERB = re.compile(
+    r"\b(?:we|this (?:paper|work|study)|our work)\s+(?:\w+ly\s+|also\s+|further\s+|then\s+)?"
+    r"(?:propose|introduce|present|release|develop|build|design|create|contribute|unveil|construct|curate|"
+    r"collect|open-source|describe)[sd]?\b(?:\s+and\s+(?:\w+\s+)?\w+)?", re.I)
+_OBJECT = re.compile(
+    r"\s*(?:(?:a|an|the|our|two|three)\s+)?(?:(?:new|novel|simple|large-scale|open-source|unified|first|"
+    r"general|efficient|effective|publicly available|comprehensive|challenging)\s+){0,3}"
+    r"(?:(?:\w+[\s-]){0,4}?(?:framework|method|model|dataset|benchmark|approach|system|library|toolkit|"
+    r"platform|corpus|algorithm|technique|pipeline|suite|family|architecture|agent|tool|strategy)s?,?\s+"
+    r"(?:called\s+|named\s+|dubbed\s+|termed\s+)?)?(?P<name>[^\s,;:()]+)")
+_BARE_VERB = re.compile(r"\b(?:introduc|propos|present)(?:e|es|ed|ing)\s+(?:the\s+|a\s+|an\s+|our\s+)?")
+_CALLED = re.compile(
+    r"(?<!so-)\b(?:called|named|dubbed|termed|coined|nicknamed)\s+(?:as\s+)?(?:``|\"|'|\u201c)?"
+    r"(?P<name>[^\s,;:()\"'`\u201d]+(?:[ -][^\s,;:()\"'`\u201d]+){0,3}?)(?:''|\"|'|\u201d)", re.I)
+_CALLED_BARE = re.compile(r"(?<!so-)\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?(?P<name>[^\s,;:()]+)")
+_APPOS = re.compile(r"(?:^|(?<=[.;,])\s+|\bintroduce\s+|\bpresent\s+)(?P<name>[^\s,;:()]+),\s+(?:a|an|the)\s+"
+                    r"(?P<head>(?:[\w-]+\s+){0,6}?(?:framework|method|model|dataset|benchmark|approach|system|"
+                    r"library|toolkit|platform|corpus|algorithm|technique|pipeline|suite|family|collection))\b")
+_APPOS_ANCHOR = re.compile(r",\s+(?:a|an|the)\s")
+_STOP = frozenset(
+    "llm llms ai ml nlp gpu gpus cpu api apis sota rl cv vlm vlms mllm mllms lm lms plm plms nn dnn dnns cnn cnns "
+    "rnn rnns qa us uk eu i ii iii iv 2d 3d 4d 1d gpt ptm ptms".split())
+_TITLE_WORDS = frozenset(
+    "position survey review tutorial perspective overview introduction towards toward beyond rethinking "
+    "revisiting understanding benchmarking evaluating on why how what when scaling learning report "
+    "case study editorial commentary abstract chapter appendix".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Coined:
+    """A name the paper introduces, where it was named, and whether it is data or a method."""
+
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  #: "dataset" or "method"
+    field: str
+    start: int
+    end: int
+    confidence: float
+
+
+def _clean(name: str) -> str:
+    return name.strip(".,;:'\"`\u201c\u201d-")
+
+
+def _nameish(name: str, title: bool = False) -> bool:
+    if name.lower() in _STOP or len(name) < 2 or len(name) > 40:
+        return False
+    if NAMEISH.match(name):
+        return True
+    return title and name[:1].isupper() and name.isalpha() and name.lower() not in _TITLE_WORDS
+
+
+def _acronym_name(acronym: str) -> bool:
+    """A defined short form names a new thing when it is not a generic acronym (LLM, NLP)."""
+    return acronym[:1].isupper() and acronym.lower().rstrip("s") not in _STOP and acronym.lower() not in _STOP
+
+
+def _kind(text: str) -> str:
+    return "dataset" if _DATA_HEADS.search(text) else "method"
+
+
+def _from_title(doc: Doc) -> list[Coined]:
+    out: list[Coined] = []
+    m = _TITLE.match(doc.text) or _REPORT.match(doc.text)
+    if not m:
+        return out
+    name = _clean(m.group("name"))
+    words = name.split()
+    if not 1 <= len(words) <= 3 or not any(_nameish(w, title=len(words) == 1) for w in words):
+        return out
+    if len(words) > 1 and not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return out
+    sub = m.groupdict().get("sub") or ""
+    kind = _kind(" ".join(sub.split()[:8]))
+    start = doc.text.index(name)
+    out.append(Coined(name, (), kind, "title", start, start + len(name), 0.9))
+    return out
+
+
+def coined_names(ctx: Context) -> list[Coined]:
+    """Every coined name, title first, then the abstract in text order (duplicates kept)."""
+    title, abstract = ctx.docs
+    out = _from_title(title)
+    title_keys = {c.name.lower() for c in out}
+    for doc in (abstract,):
+        text = doc.text
+        for m in _VERB.finditer(text):
+            s_end = doc.sentence(m.start())[1]
+            o = _OBJECT.match(text, m.end(), s_end)
+            for d in ctx.definitions:  # "we propose Long Form (LF)"
+                if d.field == doc.field and m.end() <= d.exp_start and d.end <= s_end and \
+                        d.exp_start - m.end() < 60 and _acronym_name(d.acronym):
+                    after = text[d.end:d.end + 60]
+                    out.append(Coined(d.acronym, (d.expansion,), _kind(text[m.end():d.exp_start] + " " + after),
+                                      doc.field, d.start, d.end, 0.85))
+            if o:
+                name = _clean(o.group("name"))
+                if _nameish(name) or name.lower() in title_keys:
+                    start = o.start("name")
+                    ctx_text = text[m.end():start] + " " + text[start + len(name):start + len(name) + 60]
+                    exp = ctx.expansion_of(name)
+                    out.append(Coined(name, (exp,) if exp else (), _kind(ctx_text), doc.field, start,
+                                      start + len(name), 0.85))
+        for m in _BARE_VERB.finditer(text):  # "X introduces the Long Form (LF) method"
+            for d in ctx.definitions:
+                if d.field == doc.field and 0 <= d.exp_start - m.end() < 40 and _acronym_name(d.acronym) \
+                        and text[m.end():d.exp_start].count(",") == 0:
+                    out.append(Coined(d.acronym, (d.expansion,), _kind(text[d.end:d.end + 40]), doc.field,
+                                      d.start, d.end, 0.8))
+        for pattern in (_CALLED, _CALLED_BARE):
+            for m in pattern.finditer(text):
+                name = _clean(m.group("name"))
+                if pattern is _CALLED_BARE and not _nameish(name):
+                    continue
+                if pattern is _CALLED and len(name) < 3:
+                    continue
+                s, e = doc.sentence(m.start())
+                out.append(Coined(name, (), _kind(text[s:m.start()]), doc.field, m.start("name"),
+                                  m.start("name") + len(name), 0.8))
+        for m in _appositions(text):
+            name = _clean(m.group("name"))
+            if _nameish(name) or name.lower() in title_keys:
+                out.append(Coined(name, (), _kind(m.group("head")), doc.field, m.start("name"),
+                                  m.start("name") + len(name), 0.8))
+    return out
+
+
+def _appositions(text: str) -> list[re.Match[str]]:
+    """_APPOS matches, tried only just before each ", a/an/the" (a cheap anchor) for speed."""
+    out = []
+    for anchor in _APPOS_ANCHOR.finditer(text):
+        begin = text.rfind(" ", 0, anchor.start())
+        begin = max(text.rfind(" ", 0, max(begin, 0)), 0) if begin > 0 else 0
+        m = _APPOS.search(text, begin, anchor.end() + 120)
+        if m and m.start("name") < anchor.start() + 1 and (not out or out[-1].start() != m.start()):
+            out.append(m)
+    return out
+
+
+def coined(ctx: Context) -> list[Coined]:
+    """:func:`coined_names` merged per name (first place kept, aliases joined), cached on the context."""
+    if ctx.coined is None:
+        merged: dict[str, Coined] = {}
+        for c in coined_names(ctx):
+            key = compact(c.name)
+            if not key:
+                continue
+            if key in merged:
+                old = merged[key]
+                aliases = tuple(dict.fromkeys(old.aliases + c.aliases))
+                kind = "dataset" if "dataset" in (old.kind, c.kind) else "method"
+                merged[key] = Coined(old.name, aliases, kind, old.field, old.start, old.end, old.confidence)
+            else:
+                merged[key] = c
+        ctx.coined = list(merged.values())
+    return ctx.coined  # type: ignore[return-value]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kg.extract import extract
+from kg.link import Lexicon
+from kg.model import Listing, Mention, PaperRecord
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon.default()
+
+
+def run(abstract: str, title: str = "A Study") -> list[Mention]:
+    return extract(PaperRecord(title, abstract, Listing("test", 1, 1)), lexicon())
+
+
+def facts(abstract: str, title: str = "A Study", relations: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+    return {(m.relation, m.entity.label) for m in run(abstract, title)
+            if m.entity is not None and (not relations or m.relation in relations)}
+
+
+METHODS = ("proposesMethod", "usesMethod")
+
+
+def test_we_propose_name_with_apposition() -> None:
+    got = facts("We propose FlipNet, a simple method for robust tagging.", relations=METHODS)
+    assert ("proposesMethod", "FlipNet") in got
+
+
+def test_called_name() -> None:
+    got = facts("We design a new training recipe called BRISK that halves memory.", relations=METHODS)
+    assert ("proposesMethod", "BRISK") in got
+
+
+def test_definition_after_propose_verb_keeps_expansion_as_alias() -> None:
+    ms = [m for m in run(
+        "We propose Sparse Token Routing Adaptation (STRA) to cut compute.") if m.relation == "proposesMethod"]
+    assert [m.entity.label for m in ms if m.entity] == ["STRA"]
+    assert ms[0].entity is not None and "Sparse Token Routing Adaptation" in ms[0].entity.aliases
+
+
+def test_title_name_is_proposed() -> None:
+    got = facts("Nothing to see.", title="PlumeFormer: Efficient Plume Forecasting", relations=METHODS)
+    assert got == {("proposesMethod", "PlumeFormer")}
+
+
+def test_title_prefix_word_is_not_a_name() -> None:
+    assert facts("We argue a point.", title="Position: Benchmarks Are Broken", relations=METHODS) == set()
+
+
+def test_established_methods_are_used() -> None:
+    got = facts("We combine LoRA with Mixup and back-translation, then cluster with k-means.", relations=METHODS)
+    assert {("usesMethod", "LoRA"), ("usesMethod", "Mixup"), ("usesMethod", "K-means")} <= got
+
+
+def test_generic_lowercase_phrase_is_not_a_named_method() -> None:
+    assert ("usesMethod", "Knowledge Distillation") not in facts("We apply knowledge distillation to shrink it.")
+
+
+def test_proposed_name_is_not_also_used() -> None:
+    got = facts("We propose FlipNet, a method for tagging. FlipNet beats LoRA.", relations=METHODS)
+    assert ("usesMethod", "FlipNet") not in got and ("proposesMethod", "FlipNet") in got
+
+
+def test_so_called_is_not_a_naming_act() -> None:
+    assert facts("The so-called ``token-centric'' view fails.", relations=("proposesMethod",)) == set()
