@@ -30,6 +30,7 @@ from kg import rdf, readers, store
 from kg.errors import InputError, StoreError
 from kg.identity import content_hash, entity_iri, paper_graph, paper_key
 from kg.model import EntityRef, Paper, PaperRecord
+from kg.search_index import build_index, index_path
 from kg.summary import compute_summary
 from kg.vocab import PG
 
@@ -288,11 +289,19 @@ def _build_generation(
         target = ox.Store(str(generation))
     for path in (spool, listing_spool):
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    compute_summary(target)
-    target.optimize()
-    target.flush()
+    finish_generation(target, generation)
     summary.quads = len(target)
     del target
+
+
+def finish_generation(target: ox.Store, generation: Path) -> None:
+    """Derived structures every new generation needs before it is published, whoever wrote it
+    (build, append, ``kg load``, an authorised update): the summary graph, the search index, and a
+    compaction (bulk loads leave the store uncompacted and read-only handles never compact it)."""
+    compute_summary(target)
+    build_index(target, index_path(generation))
+    target.optimize()
+    target.flush()
 
 
 def _write(out: IO[str], lines: list[str], summary: BuildSummary) -> None:

@@ -121,11 +121,15 @@ def collect_garbage(store_dir: str | os.PathLike[str], keep: int = KEEP_GENERATI
     link = root / CURRENT
     current = link.resolve() if link.exists() else None
     old = sorted((p for p in parent.iterdir() if p.is_dir() and p != current), key=lambda p: p.name)
+    for orphan in parent.glob("*.search.sqlite"):  # index of a generation that no longer exists
+        if not orphan.with_name(orphan.name.removesuffix(".search.sqlite")).is_dir():
+            orphan.unlink(missing_ok=True)
     published = [p for p in old if _marker(p).exists()]
     doomed = [p for p in old if not _marker(p).exists()] + (published[:-keep] if keep else published)
     for path in doomed:
         shutil.rmtree(path, ignore_errors=True)
-        _marker(path).unlink(missing_ok=True)
+        for sidecar in parent.glob(path.name + ".*"):  # the .published marker, the search index
+            sidecar.unlink(missing_ok=True)
 
 
 def _marker(generation: Path) -> Path:
