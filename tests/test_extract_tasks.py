@@ -50,3 +50,90 @@ def test_at_most_three_tasks_and_no_near_duplicates() -> None:
 def test_name_in_title_is_not_a_task() -> None:
     got = facts("x", title="Improving FooNet Training", relations=("addressesTask",))
     assert got == set()
+
+
+def tasks(abstract: str, title: str = "A Study") -> set[str]:
+    return {label.lower() for _, label in facts(abstract, title, ("addressesTask",))}
+
+
+def test_long_title_phrase_shortened_to_the_repeated_core() -> None:
+    got = tasks("Keyword spotting matters. Our keyword spotting model beats prior keyword spotting systems.",
+                title="Streaming Multilingual Low-Power Keyword Spotting")
+    assert "keyword spotting" in got
+
+
+def test_problem_of_cue() -> None:
+    got = tasks("We consider the problem of lane boundary detection under heavy rain. Results are good.")
+    assert "lane boundary detection" in got
+
+
+def test_framework_designed_for_cue_skips_adjectives() -> None:
+    got = tasks("We present a toolkit designed for the efficient protein structure prediction on small GPUs.")
+    assert "protein structure prediction" in got
+
+
+def test_enumeration_after_tasks_such_as() -> None:
+    got = tasks("The model is evaluated on tasks such as relation extraction, entity linking and text summarization.")
+    assert {"relation extraction", "entity linking", "text summarization"} <= got
+
+
+def test_verb_object_is_nominalised() -> None:
+    got = tasks("We build a pipeline for estimating soil moisture (SM) from satellite images. SM matters.")
+    assert "soil moisture estimation" in got
+    got = tasks("x", title="Identifying Rare Bird Species with Citizen Photos")
+    assert any(t.endswith("identification") and "bird" in t for t in got)
+
+
+def test_head_of_object_in_title() -> None:
+    got = tasks("x", title="Early Prediction of Customer Churn with Sequence Models")
+    assert "customer churn prediction" in got
+
+
+def test_gerund_with_object_in_title() -> None:
+    got = tasks("x", title="A Corpus for Mining Legal Contract Clauses")
+    assert "mining legal contract clauses" in got
+
+
+def test_opening_phrase_of_abstract_is_a_candidate() -> None:
+    got = tasks("Speech emotion recognition is the task of inferring affect from voice. We propose a model.")
+    assert "speech emotion recognition" in got
+
+
+def test_single_mention_without_cue_is_not_a_task() -> None:
+    got = tasks("Our model is fast. It also helps image captioning somewhat. We release code.")
+    assert "image captioning" not in got
+
+
+def test_broad_fields_and_adjective_compounds_are_not_tasks() -> None:
+    got = tasks("Deep learning is everywhere. We train high-resolution models for machine learning.",
+                title="Deep Learning for Machine Learning")
+    assert not got & {"deep learning", "machine learning", "high-resolution"}
+
+
+def test_coined_method_expansion_is_not_a_task() -> None:
+    got = tasks("We propose Sparse Gradient Routing Tuning (SpaGRT), a framework. SpaGRT is fast.",
+                title="SpaGRT: Sparse Gradient Routing Tuning Framework for Code Models")
+    assert not any("routing tuning" in t for t in got)
+
+
+def test_listed_method_expansion_is_not_a_task() -> None:
+    got = tasks("Low-Rank Adaptation (LoRA) is popular. We study low-rank adaptation for speech recognition.")
+    assert "low-rank adaptation" not in got
+
+
+def test_hyphen_compound_modifier_not_split_from_head() -> None:
+    got = tasks("x", title="Clustering-Based Sampling of Web Images")
+    assert "clustering" not in got
+
+
+def test_spelling_variants_become_aliases() -> None:
+    ms = [m for m in run("We study multilingual pretraining. Multilingual pretraining helps.",
+                         title="Scaling Multilingual Pretraining") if m.relation == "addressesTask"]
+    refs = [m.entity for m in ms if m.entity and "pretraining" in m.entity.label.lower()]
+    assert refs and any("pre-training" in a for r in refs for a in r.aliases)
+
+
+def test_evidence_offsets_cover_the_phrase() -> None:
+    title = "Robust Methods for Table Structure Recognition"
+    ms = [m for m in run("We study it.", title=title) if m.relation == "addressesTask"]
+    assert ms and title[ms[0].start:ms[0].end].lower() == "table structure recognition"
