@@ -1,0 +1,306 @@
+"""The hostile-query suite (issue 7) against a real server with a 2 s query timeout.
+
+Each hostile request must be answered with a 4xx/5xx (or, for a query whose answer is merely big, a
+200 that reports the cut) within the timeout plus one second, while an ordinary query, asked in a
+loop from another thread the whole time, keeps answering. Timed-out queries must stop using CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from server import sandbox
+from tests.conftest import http, kg_load, start_server
+
+TIMEOUT = 2.0
+BOUND = TIMEOUT + 1.0
+ORDINARY = "SELECT ?s WHERE { ?s <http://e/p0> ?o } LIMIT 3"
+FORM = "application/x-www-form-urlencoded"
+#: Streams (little memory) and takes several seconds: it can only end by timing out.
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 triples: small to load, far too big for a three-way cartesian product."""
+    directory = tmp_path_factory.mktemp("limits")
+    source = directory / "data.nt"
+    source.write_text("".join(f'<http://e/s{i}> <http://e/p{i % 7}> "value {i}" .\n' for i in range(3000)))
+    kg_load(directory / "store", source)
+    return directory / "store"
+
+
+@pytest.fixture(scope="module")
+def server(big_store: Path) -> Iterator[tuple[str, int]]:
+    env = {"KG_MAX_CONCURRENT_QUERIES": "4", "KG_QUEUE_WAIT": "1"}
+    with start_server(big_store, "--timeout", str(TIMEOUT), "--query-workers", "2", env=env) as live:
+        yield live.url + "/sparql", live.process.pid
+
+
+class OrdinaryClient(threading.Thread):
+    """Asks the ordinary query every 50 ms and records each answer's status and latency."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(daemon=True)
+        self.endpoint = endpoint
+        self.results: list[tuple[int, float]] = []
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        with requests.Session() as session:
+            while not self.halt.is_set():
+                started = time.perf_counter()
+                try:
+                    status = session.get(self.endpoint, params={"query": ORDINARY}, timeout=30).status_code
+                except requests.RequestException:
+                    status = 0
+                self.results.append((status, time.perf_counter() - started))
+                self.halt.wait(0.05)
+
+
+@pytest.fixture
+def ordinary(server: tuple[str, int]) -> Iterator[OrdinaryClient]:
+    client = OrdinaryClient(server[0])
+    client.start()
+    yield client
+    client.halt.set()
+    client.join()
+    latencies = sorted(t for _, t in client.results)
+    failures = [s for s, _ in client.results if s != 200]
+    print(f"\nordinary query: {len(latencies)} answers, p50 {statistics.median(latencies) * 1000:.1f} ms, "
+          f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms, "
+          f"failures {len(failures)}")
+    assert latencies and not failures, f"ordinary query failed: {failures}"
+
+
+def timed(method: str, url: str, **kwargs: object) -> tuple[requests.Response, float]:
+    started = time.perf_counter()
+    response = http.request(method, url, timeout=30, **kwargs)  # type: ignore[arg-type]
+    return response, time.perf_counter() - started
+
+
+HOSTILE_QUERIES = {
+    "cartesian": CARTESIAN,
+    "cartesian-3": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "cartesian-ordered": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY DESC(?c) ?f",
+    "nested-subqueries": "SELECT (COUNT(*) AS ?n) WHERE { " + "{ SELECT * WHERE " * 40
+                         + "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }" + " }" * 40 + " }",
+    "deep-groups": "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
+    "deep-expression": "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+    "regex-blowup": 'SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, "((a{100}){100}){100}")) }',
+    "regex-backtracking": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
+                          'FILTER(REGEX(CONCAT(?c, ?f), "^(a|aa|.)*(b|bb)*x$")) }',
+    "service": "SELECT * WHERE { SERVICE <http://127.0.0.1:{port}/> { ?s ?p ?o } }",
+    "service-silent": "SELECT * WHERE { ?x ?y ?z SERVICE SILENT <http://127.0.0.1:{port}/sparql> { ?s ?p ?o } }",
+    "load-as-query": "LOAD <file:///etc/passwd>",
+    "huge-iri": "SELECT * WHERE { <http://e/" + "a" * 100_000 + "> ?p ?o }",
+}
+
+UPDATES = [
+    "INSERT DATA { <http://e/x> <http://e/p> 1 }",
+    "DELETE DATA { <http://e/s1> <http://e/p1> \"value 1\" }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+    "WITH <http://e/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "LOAD <file:///etc/passwd>",
+    "LOAD <http://127.0.0.1:{port}/> INTO GRAPH <http://e/g>",
+    "CLEAR ALL", "CLEAR DEFAULT", "CREATE GRAPH <http://e/new>", "DROP ALL", "DROP GRAPH <http://e/g>",
+    "COPY DEFAULT TO <http://e/g>", "MOVE DEFAULT TO <http://e/g>", "ADD DEFAULT TO <http://e/g>",
+]
+
+
+class Listener:
+    """A TCP port that records whether anything connects to it (SERVICE / LOAD must never reach it)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.halt = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.halt.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.halt.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    sink = Listener()
+    yield sink
+    sink.close()
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_QUERIES))
+def test_hostile_query(server: tuple[str, int], listener: Listener, ordinary: OrdinaryClient, name: str) -> None:
+    query = HOSTILE_QUERIES[name].replace("{port}", str(listener.port))
+    response, elapsed = timed("POST", server[0], data={"query": query})
+    print(f"\n{name}: {response.status_code} in {elapsed:.2f} s: {response.text[:80]!r}")
+    assert elapsed < BOUND
+    if name == "huge-iri":  # a valid query: a correct (empty) answer is as good as a refusal
+        assert response.status_code == 200 and response.json()["results"]["bindings"] == []
+    else:
+        assert 400 <= response.status_code < 600
+        assert response.status_code != 500
+    assert "Traceback" not in response.text and "/tmp" not in response.text
+    assert listener.connections == 0
+
+
+def test_limit_100000000_is_cut_and_reported(server: tuple[str, int], ordinary: OrdinaryClient) -> None:
+    pairs = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    response, elapsed = timed("GET", server[0], params={"query": pairs + " LIMIT 100000000"})
+    print(f"\nLIMIT 100000000: {response.status_code} in {elapsed:.2f} s, rows {response.headers.get('X-Result-Rows')}")
+    assert elapsed < BOUND
+    assert response.status_code == 200 and response.headers["X-Result-Truncated"] == "true"
+    assert len(response.json()["results"]["bindings"]) == 10_000
+    ordered, elapsed = timed("GET", server[0], params={"query": pairs + " ORDER BY ?f LIMIT 100000000"})
+    assert elapsed < BOUND and ordered.status_code in (503, 200)
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_every_update_form_is_refused(server: tuple[str, int], listener: Listener, update: str) -> None:
+    text = update.replace("{port}", str(listener.port))
+    form, _ = timed("POST", server[0], data={"update": text})
+    direct, _ = timed("POST", server[0], data=text.encode(), headers={"Content-Type": "application/sparql-update"})
+    as_query, _ = timed("POST", server[0], data={"query": text})
+    as_get, _ = timed("GET", server[0], params={"update": text})
+    assert (form.status_code, direct.status_code) == (403, 403)
+    assert as_query.status_code == 400 and as_get.status_code == 400
+    count = http.get(server[0], params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}).json()
+    assert count["results"]["bindings"][0]["n"]["value"] == "3000"
+    assert listener.connections == 0
+
+
+def test_big_body_invalid_utf8(server: tuple[str, int], ordinary: OrdinaryClient) -> None:
+    direct = {"Content-Type": "application/sparql-query"}
+    big, elapsed = timed("POST", server[0], data=b"x" * 10_000_000, headers=direct)
+    assert big.status_code == 413 and elapsed < BOUND
+    big_form, _ = timed("POST", server[0], data={"query": "#" + "x" * 10_000_000})
+    assert big_form.status_code == 413
+    raw = server[0].split("/sparql")[0]
+    for response in (
+        timed("POST", server[0], data=b"SELECT * { ?s ?p \"\xff\xfe\" }", headers=direct)[0],
+        timed("POST", server[0], data=b"query=SELECT%20*%20%7B%7D%FF", headers={"Content-Type": FORM})[0],
+        timed("GET", raw + "/sparql?query=ASK%20%7B%7D%C3%28")[0],
+    ):
+        assert response.status_code == 400, response.text
+        assert "UTF-8" in response.text
+
+
+def test_concurrency_cap(server: tuple[str, int]) -> None:
+    """More heavy queries at once than the cap: the extra ones are refused at once, all within the bound,
+    and the service answers normally right after."""
+    outcomes: list[tuple[int, float, str]] = []
+
+    def heavy() -> None:
+        response, elapsed = timed("POST", server[0], data={"query": CARTESIAN})
+        outcomes.append((response.status_code, elapsed, response.text.strip()))
+
+    threads = [threading.Thread(target=heavy) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("\n" + "\n".join(f"{s} {e:.2f}s {t}" for s, e, t in outcomes))
+    assert all(status == 503 for status, _, _ in outcomes)
+    assert all(elapsed < BOUND for _, elapsed, _ in outcomes)
+    assert any("timed out after 2 s" in text for _, _, text in outcomes)
+    assert any("try again" in text for _, _, text in outcomes)
+    after, elapsed = timed("GET", server[0], params={"query": ORDINARY})
+    print(f"ordinary query right after: {after.status_code} in {elapsed * 1000:.0f} ms")
+    assert after.status_code == 200
+
+
+def _tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds (user + system) of each of ``root``'s live descendant processes, from /proc."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                stats[int(entry)] = fields
+                children.setdefault(int(fields[1]), []).append(int(entry))
+    cpu, todo = {}, list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        cpu[pid] = (int(stats[pid][11]) + int(stats[pid][12])) / os.sysconf("SC_CLK_TCK")
+        todo += children.get(pid, [])
+    return cpu
+
+
+def test_timeout_stops_the_computation(server: tuple[str, int]) -> None:
+    endpoint, pid = server
+    before = _tree_cpu(pid)
+    answer: list[requests.Response] = []
+    client = threading.Thread(target=lambda: answer.append(http.post(endpoint, data={"query": CARTESIAN}, timeout=30)))
+    client.start()
+    time.sleep(TIMEOUT * 0.75)
+    during = _tree_cpu(pid)
+    client.join()
+    burning = {p: t - before.get(p, 0.0) for p, t in during.items() if t - before.get(p, 0.0) > 0.2}
+    assert answer[0].status_code == 503 and "query timed out after 2 s" in answer[0].text
+    time.sleep(0.5)  # let the replacement worker start and settle
+    settled = _tree_cpu(pid)
+    time.sleep(1.5)
+    after = _tree_cpu(pid)
+    spent_after = sum(after.values()) - sum(settled.get(p, 0.0) for p in after)
+    print(f"\nbusy worker(s) {burning} during the query; {spent_after:.3f} CPU s in the 1.5 s after the timeout")
+    assert burning, "a worker should have been computing the query"
+    assert not set(burning) & set(after), "the worker that ran the query must be gone"
+    assert spent_after < 0.3, "nothing may keep computing after a timeout"
+
+
+@pytest.mark.parametrize(("text", "keyword"), [
+    ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "SERVICE"),
+    ("select * where { service silent <http://x/> {} }", "SERVICE"),
+    ("SELECT * WHERE {SERVICE?x{}}", "SERVICE"),
+    ("SELECT * WHERE { FILTER(?x<1)SERVICE?s{} }", "SERVICE"),
+    ("SELECT * WHERE { FILTER(?x<1)#>\n SERVICE <http://e> {} }", "SERVICE"),
+    ('SELECT * {?s ?p "x"@en SERVICE <x>{}}', "SERVICE"),
+    ("SELECT * {?s ?p ?o FILTER(?o=1.SERVICE)}", "SERVICE"),
+    ("LOAD <file:///etc/passwd>", "LOAD"),
+    ("load silent <http://x> into graph <http://g>", "LOAD"),
+    ('SELECT * WHERE { ?s ?p "SERVICE <http://x>" }', None),
+    ("SELECT * WHERE { ?s ?p '''a SERVICE\nb''' }", None),
+    ("SELECT * WHERE { ?s ?p ?o } # SERVICE <x>", None),
+    ("SELECT * WHERE { ?s ex:SERVICE ?load }", None),
+    ("PREFIX SERVICE: <http://x/> SELECT * WHERE { ?s SERVICE:p ?o }", None),
+    ("SELECT * WHERE { <http://x/SERVICE> ?p ?o }", None),
+    ('SELECT * WHERE { ?s ?p "a\\" SERVICE <x> {}" }', None),
+    ("SELECT (1 AS ?SERVICE) {}", None),
+])
+def test_sandbox_finds_keywords_only_where_they_are_keywords(text: str, keyword: str | None) -> None:
+    assert sandbox.forbidden_keyword(text) == keyword
+
+
+def test_sandbox_is_fast_on_hostile_text() -> None:
+    for text in ("a" * 1_000_000, "{" * 1_000_000, '"' * 1_000_000, "<" * 1_000_000, ("x" * 999 + " ") * 1000):
+        started = time.perf_counter()
+        sandbox.inspect(text)
+        assert time.perf_counter() - started < 5
