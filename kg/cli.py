@@ -62,8 +62,11 @@ def main() -> None:
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None, help="Extraction processes [all cores].")
 @click.option("--skip-bad", is_flag=True, help="Skip bad records (each is reported) instead of stopping.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--dask", "dask_scheduler", default=None, metavar="SCHEDULER|local",
+              help="Extract on a Dask cluster (scheduler address, or 'local' for one on this machine); "
+                   "inputs and $KG_SHARD_DIR (default: the store) must be on a filesystem the workers share.")
 def build(paths: tuple[str, ...], store_dir: str, fmt: str, append: bool, workers: int | None,
-          skip_bad: bool, quiet: bool) -> None:
+          skip_bad: bool, quiet: bool, dask_scheduler: str | None) -> None:
     """Build the graph from paper listings: files, directories, globs, or - for standard input.
 
     Example:
@@ -72,6 +75,20 @@ def build(paths: tuple[str, ...], store_dir: str, fmt: str, append: bool, worker
     """
     from kg.build import build_store
 
+    if dask_scheduler is not None:
+        if append:
+            raise click.UsageError("--dask builds a new graph; it cannot be combined with --append")
+        from kg.distributed import build_distributed, connect
+
+        with user_errors():
+            client, close = connect(dask_scheduler)
+            try:
+                summary = build_distributed(paths, store_dir, client, fmt=fmt, skip_bad=skip_bad,
+                                            report=lambda message: click.echo(message, err=True))
+            finally:
+                close()
+        click.echo(summary.line(), err=True)
+        return
     with user_errors():
         summary = build_store(
             paths, store_dir, fmt=fmt, append=append, workers=workers, skip_bad=skip_bad,
@@ -215,17 +232,22 @@ def eval_command(gold_path: str, store_dir: str | None, inputs: tuple[str, ...],
 
 @main.command()
 @STORE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1), help="Request threads.")
-@click.option("--query-workers", default=2, show_default=True, type=click.IntRange(min=1),
-              help="Processes that run SPARQL (killed on timeout).")
-@click.option("--timeout", "query_timeout", default=10.0, show_default=True, type=float, help="Per-query timeout, seconds.")
+@click.option("--host", default=None, help="Interface to listen on [127.0.0.1].")
+@click.option("--port", default=None, type=click.IntRange(0, 65535), help="Port, 0 for any free one [8000].")
+@click.option("--threads", default=None, type=click.IntRange(min=1), help="Request threads [8].")
+@click.option("--query-workers", default=None, type=click.IntRange(min=1),
+              help="Processes that evaluate queries; killed on timeout [2].")
+@click.option("--timeout", "query_timeout", default=None, type=click.FloatRange(min=0.1), help="Per-query timeout, seconds [10].")
+@click.option("--max-rows", default=None, type=click.IntRange(min=1), help="Rows per answer; the cut is reported [10000].")
+@click.option("--cors-origins", default=None, help="Origins allowed by CORS: '*', a comma-separated list, or '' [*].")
 @click.option("--sparql-endpoint", default=None, help="Serve from this external SPARQL 1.1 endpoint instead of the store.")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None, help="Bearer token that allows SPARQL updates.")
-def serve(store_dir: str, host: str, port: int, threads: int, query_workers: int, query_timeout: float,
-          sparql_endpoint: str | None, update_token: str | None) -> None:
-    """Serve the SPARQL endpoint, the JSON API and the web page (production WSGI server).
+def serve(store_dir: str, host: str | None, port: int | None, threads: int | None, query_workers: int | None,
+          query_timeout: float | None, max_rows: int | None, cors_origins: str | None, sparql_endpoint: str | None,
+          update_token: str | None) -> None:
+    """Serve the SPARQL endpoint, the JSON API and the web page under waitress (a production WSGI server).
+
+    Options not given fall back to KG_* environment variables (e.g. KG_QUERY_TIMEOUT=30), then to defaults.
 
     Example:
 
@@ -233,12 +255,13 @@ def serve(store_dir: str, host: str, port: int, threads: int, query_workers: int
     """
     from server.run import serve_forever
 
-    config = {
+    given = {
         "STORE": store_dir, "HOST": host, "PORT": port, "THREADS": threads, "QUERY_WORKERS": query_workers,
-        "QUERY_TIMEOUT": query_timeout, "SPARQL_ENDPOINT": sparql_endpoint, "UPDATE_TOKEN": update_token,
+        "QUERY_TIMEOUT": query_timeout, "MAX_ROWS": max_rows, "CORS_ORIGINS": cors_origins,
+        "SPARQL_ENDPOINT": sparql_endpoint, "UPDATE_TOKEN": update_token,
     }
     with user_errors():
-        serve_forever(config)
+        serve_forever({name: value for name, value in given.items() if value is not None})
 
 
 @main.command()

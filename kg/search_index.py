@@ -92,3 +92,14 @@ def search(path: Path, q: str, limit: int = 50, offset: int = 0) -> list[dict[st
         db.close()
     return [{"q": q, "entity": iri, "label": label, "kind": kind, "rank": rank, "papers": papers}
             for iri, label, kind, rank, papers in rows]
+
+
+def search_solutions(path: Path, q: str, limit: int) -> tuple[list[str], list[list[Any]]]:
+    """:func:`search` shaped like the SELECT of ``search.rq`` (same columns, pyoxigraph terms)."""
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    rows = [
+        [ox.Literal(r["q"]), ox.NamedNode(r["entity"]), ox.Literal(r["label"]), ox.Literal(r["kind"]),
+         ox.Literal(str(r["rank"]), datatype=integer), ox.Literal(str(r["papers"]), datatype=integer)]
+        for r in search(path, q, limit=limit)
+    ]
+    return ["q", "entity", "label", "kind", "rank", "papers"], rows

@@ -15,14 +15,17 @@ from __future__ import annotations
 import csv
 import io
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from kg import queries
-from kg.errors import QueryError, UnknownQuery
+from kg.errors import QueryError, StoreError, UnknownQuery
+from kg.search_index import index_path, search_solutions
 from kg.sparql import term_json, term_text
 from server.errors import json_error
+from server.executor import SelectOutcome
 
 bp = Blueprint("api", __name__)
 
@@ -49,7 +52,8 @@ def run_query(name: str) -> Response:
     end = min(offset + limit, prepared.query.limit)
     executor = current_app.extensions["kg.executor"]
     cap = min(end, int(getattr(executor, "max_rows", end)))  # never more than the server's row cap
-    outcome = executor.select(prepared.text, substitutions=prepared.substitutions, max_rows=cap)
+    indexed = _from_index(name, prepared, executor, cap)
+    outcome = indexed or executor.select(prepared.text, substitutions=prepared.substitutions, max_rows=cap)
     rows = outcome.rows[offset:end]
     has_next = outcome.truncated and cap == end < prepared.query.limit
     capped = outcome.truncated and cap < end  # the server's row cap cut it short
@@ -69,7 +73,23 @@ def run_query(name: str) -> Response:
     })
     response.headers["X-Result-Rows"] = str(len(rows))
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
+    response.headers["X-Answered-From"] = "search-index" if indexed else "sparql"
     return response
+
+
+def _from_index(name: str, prepared: queries.Prepared, executor: Any, cap: int) -> SelectOutcome | None:
+    """Answer ``search`` from the generation's label index (same rows as search.rq, without scanning
+    every label); None when there is no index (an external endpoint, a plain Oxigraph directory)."""
+    if name != "search" or not hasattr(executor, "generation_path"):
+        return None
+    try:
+        index = index_path(Path(executor.generation_path()))
+    except StoreError:
+        return None
+    if not index.exists():
+        return None
+    columns, rows = search_solutions(index, prepared.substitutions["q"].value, limit=cap + 1)
+    return SelectOutcome(columns=columns, rows=rows[:cap], truncated=len(rows) > cap)
 
 
 @bp.get("/openapi.json")
@@ -112,6 +132,7 @@ def _csv(name: str, columns: list[str], rows: list[list[Any]], truncated: bool) 
     response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
     response.headers["X-Result-Rows"] = str(len(rows))
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
+    response.headers["X-Answered-From"] = "search-index" if indexed else "sparql"
     return response
 
 

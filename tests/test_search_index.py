@@ -48,3 +48,18 @@ def test_exact_then_prefix_then_substring(built: Path) -> None:
     index = index_path(store.current_generation(built))
     ranks = [r["rank"] for r in search(index, "gsm8k")]
     assert ranks and ranks == sorted(ranks) and ranks[0] == 0
+
+
+def test_the_api_answers_search_from_the_index_with_the_same_rows(built: Path) -> None:
+    from tests.conftest import start_server
+    import requests
+
+    with start_server(built) as server:
+        for q in ("gsm", "Math", "v"):
+            response = requests.get(f"{server.url}/api/queries/search", params={"q": q, "_limit": 50}, timeout=30)
+            assert response.status_code == 200, response.text
+            assert response.headers["X-Answered-From"] == "search-index"
+            got = [(r["entity"], r["kind"], r["rank"], r["papers"]) for r in response.json()["rows"]]
+            assert got == sparql_search(built, q)
+        log = server.stderr()
+    assert "Traceback" not in log

@@ -1,0 +1,83 @@
+"""The Dask build (kg.distributed) gives the same graph as the local build, on a real LocalCluster."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import distributed
+from kg import store as kg_store
+from kg.build import build_store
+from kg.errors import InputError
+from kg.resources import example_corpus
+from kg.vocab import BUILD_LOG_GRAPH
+
+pytest.importorskip("dask.bag")
+dask_distributed = pytest.importorskip("distributed")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    with dask_distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None) as cluster, dask_distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> list[str]:
+    """Two bundled pages, plus a copy of one under another name: every paper of it is listed twice."""
+    pages = sorted(example_corpus().glob("*.txt"))[:2]
+    copy = tmp_path / "inputs" / "again.txt"
+    copy.parent.mkdir()
+    shutil.copy(pages[0], copy)
+    return [str(pages[0]), str(pages[1]), str(copy)]
+
+
+def canonical(store_dir: Path) -> list[str]:
+    """Sorted N-Quads of the published graph, without the build-log graph (timestamps, build ids)."""
+    graph = kg_store.open_read(store_dir)
+    log = ox.NamedNode(BUILD_LOG_GRAPH)
+    return sorted(str(q) for q in graph if q.graph_name != log)
+
+
+def test_same_graph_as_local_build(client: object, corpus: list[str], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(distributed, "MIN_PARTITION", 25)  # several partitions per file, repeats across them
+    local_summary = build_store(corpus, tmp_path / "local", workers=2)
+    summary = distributed.build_distributed(corpus, tmp_path / "dask", client)
+    assert canonical(tmp_path / "dask") == canonical(tmp_path / "local")
+    assert (summary.papers_new, summary.listings, summary.entities, summary.quads) == (
+        local_summary.papers_new, local_summary.listings, local_summary.entities, local_summary.quads)
+    assert summary.listings > summary.papers_new  # the copy was recorded as second listings
+    assert not list((tmp_path / "dask").glob(".kg-shards-*"))  # shards removed after the load
+
+
+def test_bad_record_names_file_and_line_and_publishes_nothing(client: object, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "A", "abstract": "Fine."}\n{"title": "B", "abstract": \n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.jsonl:2"):
+        distributed.build_distributed([str(bad)], tmp_path / "store", client)
+    assert not (tmp_path / "store" / "current").exists()
+    summary = distributed.build_distributed([str(bad)], tmp_path / "store", client, skip_bad=True)
+    assert (summary.papers_new, summary.skipped) == (1, 1)
+
+
+def test_cli_dask_option(client: object, corpus: list[str], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, ["build", *corpus[:1], "--store", str(tmp_path / "s"), "--dask", address, "-q"])
+    assert result.exit_code == 0, result.output
+    build_store(corpus[:1], tmp_path / "local", workers=1)
+    assert canonical(tmp_path / "s") == canonical(tmp_path / "local")
+    refused = CliRunner().invoke(main, ["build", *corpus[:1], "--store", str(tmp_path / "s"), "--dask", address,
+                                        "--append"])
+    assert refused.exit_code == 2
