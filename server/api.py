@@ -73,7 +73,6 @@ def run_query(name: str) -> Response:
     })
     response.headers["X-Result-Rows"] = str(len(rows))
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
-    response.headers["X-Answered-From"] = "search-index" if indexed else "sparql"
     return response
 
 
