@@ -71,6 +71,7 @@ def run_query(name: str) -> Response:
                  for row in rows],
         "count": len(rows), "limit": limit, "offset": offset, "next": next_url, "truncated": truncated,
     })
+    response.headers["X-Answered-From"] = "search-index" if indexed else "sparql"
     response.headers["X-Result-Rows"] = str(len(rows))
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
     return response
@@ -131,7 +132,6 @@ def _csv(name: str, columns: list[str], rows: list[list[Any]], truncated: bool) 
     response.headers["Content-Disposition"] = f'inline; filename="{name}.csv"'
     response.headers["X-Result-Rows"] = str(len(rows))
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
-    response.headers["X-Answered-From"] = "search-index" if indexed else "sparql"
     return response
 
 
