@@ -50,6 +50,10 @@ class BuildSummary:
     skipped: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  #: seconds per phase, in order
+
+    def phase_line(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items())
 
     def line(self) -> str:
         return (
@@ -232,6 +236,7 @@ def _build_generation(
             previous = None
         if previous is not None:
             known = _content_hashes(previous)
+    started = time.time()
     advance = progress(summary.records) if progress else (lambda n: None)
     spool = tmp / "graph.nq"
     # Listings of papers already extracted go to their own spool, written while records are read.
@@ -287,20 +292,27 @@ def _build_generation(
             target.remove_graph(ox.NamedNode(paper_graph(key)))
     else:
         target = ox.Store(str(generation))
+    summary.phases["extract"] = time.time() - started
+    started = time.time()
     for path in (spool, listing_spool):
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    finish_generation(target, generation)
+    summary.phases["load"] = time.time() - started
+    finish_generation(target, generation, summary.phases)
     summary.quads = len(target)
     del target
 
 
-def finish_generation(target: ox.Store, generation: Path) -> None:
+def finish_generation(target: ox.Store, generation: Path, phases: dict[str, float] | None = None) -> None:
     """Derived structures every new generation needs before it is published, whoever wrote it
     (build, append, ``kg load``, an authorised update): the summary graph, the search index, and a
     compaction (bulk loads leave the store uncompacted and read-only handles never compact it)."""
-    compute_summary(target)
-    build_index(target, index_path(generation))
-    target.optimize()
+    phases = {} if phases is None else phases
+    for name, step in (("summary", lambda: compute_summary(target)),
+                       ("index", lambda: build_index(target, index_path(generation))),
+                       ("optimize", target.optimize)):
+        started = time.time()
+        step()
+        phases[name] = time.time() - started
     target.flush()
 
 

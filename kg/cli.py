@@ -96,6 +96,8 @@ def build(paths: tuple[str, ...], store_dir: str, fmt: str, append: bool, worker
             report=lambda message: click.echo(message, err=True),
         )
     click.echo(summary.line(), err=True)
+    if not quiet:
+        click.echo(f"  ({summary.phase_line()})", err=True)
 
 
 def _progress_bar(total: int | None) -> Callable[[int], None]:

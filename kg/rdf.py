@@ -125,7 +125,7 @@ def source_iri(source: str) -> str:
 
 
 def mention_quads(key: str, paper: Paper) -> list[str]:
-    """Facts (paper -> entity), results, and one evidence node per mention."""
+    """Facts (paper -> entity), results, and one evidence node per fact (its first mention)."""
     subject, graph = iri(paper_iri(key)), iri(paper_graph(key))
     out: list[str] = []
     facts: set[str] = set()
@@ -138,9 +138,10 @@ def mention_quads(key: str, paper: Paper) -> list[str]:
         else:
             continue
         fact = quad(subject, iri(pg(mention.relation)), target, graph)
-        if fact not in facts:
-            facts.add(fact)
-            out.append(fact)
+        if fact in facts:
+            continue  # one evidence per fact: the first sentence that states it
+        facts.add(fact)
+        out.append(fact)
         text = paper.record.title if mention.field == "title" else paper.record.abstract
         sentence = text[mention.sentence_start:mention.sentence_end]
         out.extend(evidence_quads(key, index, (subject, target, graph), mention, sentence))

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from kg import rdf
 from kg.identity import entity_iri, paper_key
+from kg.summary import compute_summary
 from kg.model import EntityRef, Listing, Mention, Paper, PaperRecord, ResultValue
 
 #: An entity whose label is itself hostile SPARQL: it must only ever come back as a value.
@@ -196,6 +197,7 @@ def build_corpus_store(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(directory))
     store.bulk_load(corpus_quads().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    compute_summary(store)  # derived counts, as every build writes them
     store.flush()
     del store
     return directory
@@ -205,6 +207,7 @@ def memory_store() -> ox.Store:
     """The corpus in an in-memory store (fast unit tests)."""
     store = ox.Store()
     store.bulk_load(corpus_quads().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    compute_summary(store)
     return store
 
 
