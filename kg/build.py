@@ -113,7 +113,9 @@ def _map(
         _init_worker(*initargs)  # type: ignore[arg-type]
         yield from map(func, records)
         return
-    with get_context("fork" if sys.platform == "linux" else "spawn").Pool(
+    # spawn, not fork: workers must not inherit the build lock (a killed build's orphans would keep
+    # the store locked) nor a forked copy of an open RocksDB store's threads.
+    with get_context("spawn").Pool(
         workers, initializer=_init_worker, initargs=initargs
     ) as pool:
         pending: deque[AsyncResult[list[object]]] = deque()
