@@ -10,8 +10,9 @@ The same two passes as :mod:`kg.build`, each a ``dask.bag`` map:
    shared directory, and returns the entities its papers name.
 
 The client then writes the entities and source files, bulk-loads every shard into a new generation in
-one ``Store.bulk_load`` call, adds the derived summary graph, compacts it and publishes it (see
-:mod:`kg.store`). The graph equals a local build's, quad for quad, apart from the build-log entry.
+one ``Store.bulk_load`` call, adds what every generation gets (:func:`kg.build.finish_generation`:
+summary graph, search index, compaction) and publishes it (see :mod:`kg.store`). The graph equals a
+local build's, quad for quad, apart from the build-log entry.
 
 Workers need papergraph installed and must read the input files and write the shard directory at the
 same paths as the client: a shared filesystem (see ``docs/distributed.md``).
@@ -40,7 +41,6 @@ from kg import rdf, readers, store
 from kg.errors import InputError, KgError
 from kg.identity import entity_iri, paper_key
 from kg.model import EntityRef
-from kg.summary import compute_summary
 
 #: ``$KG_SHARD_DIR``: where shards are written (must be shared with the workers); default: the store directory.
 SHARD_DIR_ENV = "KG_SHARD_DIR"
@@ -159,6 +159,7 @@ def build_distributed(
             payload = client.scatter(_Definitions(uuid.uuid4().hex, sorted(definitions)), broadcast=True)
             bag = db.from_sequence(parts, npartitions=len(parts))  # type: ignore[no-untyped-call]
             results = client.compute(bag.map(_extract_partition, fmt, str(shards), payload), sync=True)
+            summary.phases["extract"] = time.time() - started
             store.collect_garbage(store_dir)
             generation = store.new_generation_path(store_dir)
             try:
@@ -286,11 +287,11 @@ def _load(generation: Path, shards: Path, results: list[_Extracted], summary: lo
         for source in sources:
             sink.writelines(rdf.source_quads(source))
     target = ox.Store(str(generation))
+    started = time.time()
     stream = io.BufferedReader(_Concatenation(sorted(shards.glob("*.nq"))), 1 << 20)
     target.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS)
-    compute_summary(target)
-    target.optimize()
-    target.flush()
+    summary.phases["load"] = time.time() - started
+    local.finish_generation(target, generation, summary.phases)  # summary graph, search index, compaction
     count = int(len(target))
     del target
     return count

@@ -14,6 +14,7 @@ from kg import store as kg_store
 from kg.build import build_store
 from kg.errors import InputError
 from kg.resources import example_corpus
+from kg.search_index import index_path
 from kg.vocab import BUILD_LOG_GRAPH
 
 pytest.importorskip("dask.bag")
@@ -56,6 +57,9 @@ def test_same_graph_as_local_build(client: object, corpus: list[str], tmp_path: 
         local_summary.papers_new, local_summary.listings, local_summary.entities, local_summary.quads)
     assert summary.listings > summary.papers_new  # the copy was recorded as second listings
     assert not list((tmp_path / "dask").glob(".kg-shards-*"))  # shards removed after the load
+    generation = kg_store.current_generation(tmp_path / "dask")
+    assert summary.phases.keys() >= {"extract", "load", "optimize"}
+    assert index_path(generation).exists()  # the search index every generation gets
 
 
 def test_bad_record_names_file_and_line_and_publishes_nothing(client: object, tmp_path: Path) -> None:
