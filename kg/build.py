@@ -31,7 +31,7 @@ from kg.errors import InputError, StoreError
 from kg.identity import content_hash, entity_iri, paper_graph, paper_key
 from kg.model import EntityRef, Paper, PaperRecord
 from kg.search_index import build_index, index_path
-from kg.summary import compute_summary
+from kg.summary import SummaryBuilder, compute_summary
 from kg.vocab import PG
 
 
@@ -76,8 +76,12 @@ def _init_worker(definitions: list[tuple[str, str]]) -> None:
     _LEXICON.learn(definitions)
 
 
-def _extract_one(record: PaperRecord) -> tuple[str, list[tuple[EntityRef, frozenset[str]]]]:
-    """Worker task: one paper -> its graph as N-Quads text, plus the entities it names."""
+Extracted = tuple[str, list[tuple[EntityRef, frozenset[str]]], list[tuple[str, str]]]
+
+
+def _extract_one(record: PaperRecord) -> Extracted:
+    """Worker task: one paper -> its graph as N-Quads text, the entities it names, and its
+    ``(relation, entity IRI)`` facts (for the summary counts)."""
     from kg.extract import extract
 
     key = paper_key(record)
@@ -86,7 +90,8 @@ def _extract_one(record: PaperRecord) -> tuple[str, list[tuple[EntityRef, frozen
     entities += [
         (m.result.dataset, frozenset({"Dataset"})) for m in paper.mentions if m.result and m.result.dataset
     ]
-    return "".join(rdf.paper_quads(key, paper)), entities
+    facts = [(m.relation, entity_iri(m.entity)) for m in paper.mentions if m.entity is not None]
+    return "".join(rdf.paper_quads(key, paper)), entities, facts
 
 
 def _collect_one(record: PaperRecord) -> list[tuple[str, str]]:
@@ -246,6 +251,7 @@ def _build_generation(
     seen: dict[str, str] = {}
     replaced: list[str] = []
     entities: dict[str, tuple[EntityRef, set[str]]] = {}
+    counts = SummaryBuilder()
     sources: set[str] = set()
     with open(spool, "w", encoding="utf-8") as out, open(listing_spool, "w", encoding="utf-8") as listings_out:
 
@@ -258,6 +264,7 @@ def _build_generation(
                 if record.listing.source not in sources:
                     sources.add(record.listing.source)
                     listings_out.writelines(rdf.source_quads(record.listing.source))
+                    counts.add_label(rdf.source_iri(record.listing.source), record.listing.source)
                 if key in seen or known.get(key) == digest:
                     # Already extracted (listed again, or unchanged since the last build): record the listing.
                     if key not in seen:
@@ -273,9 +280,10 @@ def _build_generation(
                     summary.papers_new += 1
                 yield record
 
-        for text, named in _map(_extract_one, to_extract(), workers, (definitions,)):  # type: ignore[misc]
+        for text, named, facts in _map(_extract_one, to_extract(), workers, (definitions,)):  # type: ignore[misc]
             out.write(text)
             summary.quads += text.count("\n")
+            counts.add_paper(facts)
             for ref, classes in named:
                 key = entity_iri(ref)
                 if key in entities:
@@ -285,7 +293,11 @@ def _build_generation(
         for key in sorted(entities):
             ref, classes = entities[key]
             _write(out, rdf.entity_quads(ref, classes), summary)
+            counts.add_label(key, ref.label)
         summary.entities = len(entities)
+        if previous is None:  # a fresh graph: the counts seen here are the whole story
+            out.writelines(counts.nquads())
+    previous_exists = previous is not None
     if previous is not None:
         previous.backup(str(generation))
         del previous
@@ -299,19 +311,23 @@ def _build_generation(
     for path in (spool, listing_spool):
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     summary.phases["load"] = time.time() - started
-    finish_generation(target, generation, summary.phases)
+    finish_generation(target, generation, summary.phases, summarised=not previous_exists)
     summary.quads = len(target)
     del target
 
 
-def finish_generation(target: ox.Store, generation: Path, phases: dict[str, float] | None = None) -> None:
+def finish_generation(
+    target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False
+) -> None:
     """Derived structures every new generation needs before it is published, whoever wrote it
     (build, append, ``kg load``, an authorised update): the summary graph, the search index, and a
     compaction (bulk loads leave the store uncompacted and read-only handles never compact it)."""
     phases = {} if phases is None else phases
-    for name, step in (("summary", lambda: compute_summary(target)),
-                       ("index", lambda: build_index(target, index_path(generation))),
-                       ("optimize", target.optimize)):
+    if not summarised:
+        started = time.time()
+        compute_summary(target)
+        phases["summary"] = time.time() - started
+    for name, step in (("index", lambda: build_index(target, index_path(generation))), ("optimize", target.optimize)):
         started = time.time()
         step()
         phases[name] = time.time() - started

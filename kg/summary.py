@@ -14,6 +14,9 @@ The graph is derived data: it is dropped and recomputed whenever a generation is
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
 import pyoxigraph as ox
 
 from kg.identity import short_hash
@@ -70,3 +73,70 @@ def _pair(kind: str, a: ox.NamedNode, b: ox.NamedNode, n: ox.Literal, graph: ox.
         ox.Quad(node, ox.NamedNode(f"{PG}weight"), ox.Literal(n.value, datatype=integer), graph),
         ox.Quad(node, ox.NamedNode(f"{PG}pairKind"), ox.Literal(kind), graph),
     ]
+
+
+class SummaryBuilder:
+    """The same summary graph as :func:`compute_summary`, accumulated while a build streams papers by,
+    so a fresh build never has to aggregate the store afterwards. Memory grows with the number of
+    distinct entities and co-occurring pairs, not with the number of papers."""
+
+    _GROUPS = {
+        "dataset": {"usesDataset", "evaluatesOn", "introducesDataset"},
+        "method": {"usesMethod", "proposesMethod"},
+        "model": {"usesModel"},
+        "task": {"addressesTask"},
+    }
+    _PAIR_GROUPS = {"dataset-dataset": ("dataset", "dataset"), "dataset-method": ("dataset", "method"),
+                    "model-dataset": ("model", "dataset"), "method-task": ("method", "task")}
+
+    def __init__(self) -> None:
+        self.paper_count: Counter[str] = Counter()
+        self.pairs: Counter[tuple[str, str, str]] = Counter()
+        self.labels: dict[str, str] = {}
+
+    def add_paper(self, facts: Iterable[tuple[str, str]]) -> None:
+        """One paper's ``(relation local name, entity IRI)`` facts."""
+        entity_rels = set(_ENTITY_RELS.split())
+        named: set[str] = set()
+        groups: dict[str, set[str]] = {g: set() for g in self._GROUPS}
+        for relation, entity in facts:
+            if f"pg:{relation}" in entity_rels:
+                named.add(entity)
+            for group, relations in self._GROUPS.items():
+                if relation in relations:
+                    groups[group].add(entity)
+        self.paper_count.update(named)
+        for kind, (first, second) in self._PAIR_GROUPS.items():
+            for a in groups[first]:
+                for b in groups[second]:
+                    if first == second:
+                        if a != b:
+                            self.pairs[(kind, a, b)] += 1
+                    else:
+                        self.pairs[(kind, a, b)] += 1
+                        self.pairs[(kind, b, a)] += 1
+
+    def add_label(self, iri: str, label: str) -> None:
+        """A label written to the entities graph (it gets a ``pg:searchKey``)."""
+        self.labels[iri] = label
+
+    def nquads(self) -> Iterator[str]:
+        """The summary graph as N-Quads lines."""
+        graph = f"<{SUMMARY_GRAPH}>"
+        integer = f"<{XSD}integer>"
+        for iri, n in sorted(self.paper_count.items()):
+            yield f'<{iri}> <{PG}paperCount> "{n}"^^{integer} {graph} .\n'
+        for (kind, a, b), n in sorted(self.pairs.items()):
+            node = f"<{ID}cooccurrence/{kind}/{short_hash(a + ' ' + b, 16)}>"
+            yield f"{node} <{PG}first> <{a}> {graph} .\n"
+            yield f"{node} <{PG}second> <{b}> {graph} .\n"
+            yield f'{node} <{PG}weight> "{n}"^^{integer} {graph} .\n'
+            yield f'{node} <{PG}pairKind> {_lit(kind)} {graph} .\n'
+        for iri, label in sorted(self.labels.items()):
+            yield f"<{iri}> <{PG}searchKey> {_lit(label.casefold())} {graph} .\n"
+
+
+def _lit(value: str) -> str:
+    from kg.rdf import lit
+
+    return lit(value)

@@ -133,3 +133,19 @@ def test_arxiv_id_gives_the_paper_iri(tmp_path: Path) -> None:
     build_store([jsonl(tmp_path / "a.jsonl", [{"title": "A", "abstract": "x", "arxiv_id": "2403.15042v3"}])], target, workers=1)
     papers = [r["p"].value for r in store.open_read(target).query(f"SELECT ?p {{ ?p a <{PG}Paper> }}", use_default_graph_as_union=True)]
     assert papers == ["https://w3id.org/papergraph/id/paper/arxiv/2403.15042"]
+
+
+def test_streamed_summary_equals_the_summary_computed_from_the_store(corpus_store: Path, tmp_path: Path) -> None:
+    """A fresh build counts papers and co-occurrences as it goes; recomputing them from the finished
+    store with SPARQL (what append, kg load and Dask builds do) must give exactly the same graph."""
+    from kg.summary import compute_summary
+    from kg.vocab import SUMMARY_GRAPH
+
+    def summary_quads(graph: ox.Store) -> list[str]:
+        return sorted(str(q) for q in graph.quads_for_pattern(None, None, None, ox.NamedNode(SUMMARY_GRAPH)))
+
+    streamed = summary_quads(store.open_read(corpus_store))
+    copy = ox.Store()
+    copy.extend(q for q in store.open_read(corpus_store) if q.graph_name != ox.NamedNode(SUMMARY_GRAPH))
+    compute_summary(copy)
+    assert streamed and summary_quads(copy) == streamed
