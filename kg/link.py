@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from typing import NamedTuple
 
 from kg.model import EntityKind, EntityRef
 
@@ -88,6 +89,31 @@ class Hit:
     entries: tuple[int, ...]
 
 
+class Start(NamedTuple):
+    """What the gazetteer needs about a token that can start a name (see :meth:`_Index.starts`)."""
+
+    top: int  #: tokens in the longest form it starts (its singular's, for a plural)
+    nexts: frozenset[str]  #: tokens that can follow it in a multi-token form (or follow its singular)
+    lower_ok: bool  #: a lower-case spelling can match it alone (it or its singular is in ``lower_ok``)
+
+
+class ScanTables(NamedTuple):
+    """What the gazetteer reads per token, precomputed so the common case costs one lookup in C.
+
+    A token starts a match only if it is in :attr:`starts` and either a lower-case spelling may match
+    it (:attr:`lower_case`), or it is written with a capital, or the next token continues a
+    multi-token form (:attr:`nexts`); :func:`kg.extract.gazetteer.scan` uses these sets to skip,
+    without a Python-level step, the common words that start names only in other company.
+    """
+
+    starts: dict[str, Start]
+    lower_case: frozenset[str]  #: tokens of :attr:`starts` whose ``lower_ok`` is set
+    nexts: dict[str, frozenset[str]]  #: tokens of :attr:`starts` with top > 1 -> their non-empty ``nexts``
+    #: proper token prefixes of multi-token keys ("natural", "natural language"): a longer n-gram is
+    #: looked up only while its prefix so far is one of these
+    prefixes: frozenset[str]
+
+
 @dataclass(slots=True)
 class _Index:
     entries: list[Entry] = field(default_factory=list)
@@ -96,8 +122,39 @@ class _Index:
     by_key: dict[tuple[str, str], int] = field(default_factory=dict)
     pairs: set[str] = field(default_factory=set)  #: "t1 t2" prefixes of multi-token forms (a fast filter)
     lower_ok: set[str] = field(default_factory=set)  #: single-token keys that a lower-case word can match
+    _tables: ScanTables | None = None  #: see :meth:`tables`; rebuilt after any change
+
+    def starts(self) -> dict[str, Start]:
+        """Every token that can start a match (a plural "s" allowed): see :class:`ScanTables`."""
+        return self.tables().starts
+
+    def tables(self) -> ScanTables:
+        """The gazetteer's lookup tables, derived from :attr:`first`, :attr:`pairs` and :attr:`lower_ok`
+        on first use after the index changes (so learned acronyms are included)."""
+        if self._tables is None:
+            nexts: dict[str, set[str]] = {}
+            for pair in self.pairs:
+                head, tail = pair.split(" ", 1)
+                nexts.setdefault(head, set()).add(tail)
+            tops = dict(self.first)
+            for token, top in self.first.items():
+                if len(token) >= 3:
+                    tops.setdefault(token + "s", top)  # "datasets" starts what "dataset" starts
+            empty: frozenset[str] = frozenset()
+            starts = {
+                token: Start(top, frozenset(nexts.get(token, empty) | nexts.get(token[:-1], empty)),
+                             token in self.lower_ok or token[:-1] in self.lower_ok)
+                for token, top in tops.items()}
+            prefixes = {key.rsplit(" ", n)[0] for key in self.forms if " " in key for n in range(1, key.count(" ") + 1)}
+            self._tables = ScanTables(
+                starts,
+                frozenset(t for t, s in starts.items() if s.lower_ok),
+                {t: s.nexts for t, s in starts.items() if s.top > 1 and s.nexts},
+                frozenset(prefixes))
+        return self._tables
 
     def add_form(self, eid: int, text: str, force_exact: bool = False) -> None:
+        self._tables = None
         entry = self.entries[eid]
         toks = _TOKEN.findall(text)
         if not toks:
@@ -253,6 +310,7 @@ class Lexicon:
         if exp_key in known or not (other or len(known) > len(entries) or (datasets and not _data_words(expansion))):
             return False  # consistent, or nothing says the list means something else
         cased = "".join(_TOKEN.findall(acronym))
+        index._tables = None
         index.forms[key] = [Form(f.entry, f.cased, f.exact, True, f.caps) if f.cased == cased else f for f in forms]
         return True
 
@@ -280,12 +338,13 @@ class Lexicon:
         return self._index.entries[cands[0].entry] if cands else None
 
     def scan(self, text: str, starts: tuple[int, ...], ends: tuple[int, ...], lows: tuple[str, ...],
-             title: bool = False) -> list[Hit]:
+             title: bool = False, gaps: tuple[str, ...] | None = None) -> list[Hit]:
         """Longest-first gazetteer matches over a tokenised text (see :class:`kg.extract.sentences.Doc`);
-        ``title`` says capitals carry no signal (title case)."""
+        ``title`` says capitals carry no signal (title case); ``gaps`` (text between tokens) saves
+        recomputing it when the caller has it."""
         from kg.extract.gazetteer import scan
 
-        return scan(self._index, text, starts, ends, lows, title)
+        return scan(self._index, text, starts, ends, lows, title, gaps)
 
 
 def _rebuild(learned: tuple[tuple[str, str], ...]) -> Lexicon:

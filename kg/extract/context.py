@@ -7,9 +7,11 @@ stay pure functions of this context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 
 from kg.extract.acronyms import Definition, find_definitions
+from kg.extract.cues import find_all
 from kg.extract.sentences import Doc
 from kg.link import CUES, Entry, Hit, Lexicon, compact
 from kg.model import EntityRef, Mention, PaperRecord
@@ -19,6 +21,9 @@ _KIND_ORDER = {"model": 0, "dataset": 1, "method": 2, "task": 3, "metric": 4}
 _EVAL = re.compile(
     r"\b(?:evaluat\w*|benchmark\w*|achiev\w*|outperform\w*|accuracy|results?|scores?|state-of-the-art|SOTA|"
     r"surpass\w*|performance|test(?:ed|ing)?|experiments?|improv\w*|gains?|zero-shot|few-shot)\b", re.I)
+#: The words an :data:`_EVAL` match starts with (lower-cased).
+_EVAL_STARTS = ("evaluat", "benchmark", "achiev", "outperform", "accuracy", "result", "score", "state-of-the-art",
+                "sota", "surpass", "performance", "test", "experiment", "improv", "gain", "zero-shot", "few-shot")
 
 
 @dataclass(slots=True)
@@ -33,6 +38,9 @@ class Context:
     coined: list[object] | None = None  #: names this paper introduces (see kg.extract.naming), cached
 
     resolved: list[tuple[Doc, Hit, Entry]] | None = None
+    #: per field: offsets where an :data:`_EVAL` word may start, and the verdict per sentence start
+    eval_cues: dict[str, list[int] | None] = field(default_factory=dict)
+    eval_sents: dict[tuple[str, int], bool] = field(default_factory=dict)
 
     def entity_hits(self, kind: str) -> list[tuple[Doc, Hit, Entry]]:
         """Gazetteer hits whose resolved entry is of ``kind``, title first, in text order."""
@@ -48,7 +56,8 @@ class Context:
     @classmethod
     def of(cls, record: PaperRecord, lexicon: Lexicon) -> Context:
         title, abstract = Doc.of("title", record.title), Doc.of("abstract", record.abstract)
-        hits = {d.field: lexicon.scan(d.text, d.starts, d.ends, d.lows, d.field == "title") for d in (title, abstract)}
+        hits = {d.field: lexicon.scan(d.text, d.starts, d.ends, d.lows, d.field == "title", d.gaps)
+                for d in (title, abstract)}
         defs = find_definitions(title) + find_definitions(abstract)
         return cls(record, lexicon, (title, abstract), hits, defs)
 
@@ -84,8 +93,23 @@ class Context:
         return entries[0] if entries else None
 
     def is_eval(self, doc: Doc, pos: int) -> bool:
+        """Does the sentence holding ``pos`` speak of evaluation or results (``_EVAL``)? Cached per
+        sentence; the pattern is tried only where one of its words occurs."""
         s, e = doc.sentence(pos)
-        return _EVAL.search(doc.text, s, e) is not None
+        verdict = self.eval_sents.get((doc.field, s))
+        if verdict is None:
+            verdict = self.eval_sents[(doc.field, s)] = self._eval_in(doc, s, e)
+        return verdict
+
+    def _eval_in(self, doc: Doc, s: int, e: int) -> bool:
+        """``_EVAL.search(doc.text, s, e) is not None``, by matching at the cue offsets in [s, e) only."""
+        if doc.field not in self.eval_cues:
+            self.eval_cues[doc.field] = None if doc.lower is None else find_all(doc.lower, _EVAL_STARTS)
+        cues = self.eval_cues[doc.field]
+        if cues is None:
+            return _EVAL.search(doc.text, s, e) is not None
+        match, text = _EVAL.match, doc.text
+        return any(match(text, p, e) is not None for p in cues[bisect_left(cues, s):bisect_left(cues, e)])
 
 
 def make(doc: Doc, relation: str, start: int, end: int, extractor: str, confidence: float,

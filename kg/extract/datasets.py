@@ -37,6 +37,22 @@ def _weak(doc: Doc, hit: Hit, entry: Entry) -> bool:
     return hit.j - hit.i == 1 and surface.istitle() and doc.sentence(hit.start)[0] == hit.start
 
 
+def _named_data(doc: Doc) -> list[re.Match[str]]:
+    """``_NAMED_DATA.finditer(doc.text)``, run only over the sentences holding a head noun.
+
+    A match is made of word characters, hyphens and spaces only, so it never crosses a sentence end
+    (which needs . ! or ?), and it contains "dataset", "benchmark" or "corpus" (case-sensitive).
+    """
+    text = doc.text
+    if "dataset" not in text and "benchmark" not in text and "corpus" not in text:
+        return []
+    out: list[re.Match[str]] = []
+    for s, e in doc.sents:
+        if text.find("dataset", s, e) >= 0 or text.find("benchmark", s, e) >= 0 or text.find("corpus", s, e) >= 0:
+            out.extend(_NAMED_DATA.finditer(text, s, e))
+    return out
+
+
 def extract_datasets(ctx: Context) -> list[Mention]:
     """Introduced, then used/evaluated datasets, deterministic order."""
     out: list[Mention] = []
@@ -53,7 +69,7 @@ def extract_datasets(ctx: Context) -> list[Mention]:
         out.append(make(doc, relation, hit.start, hit.end, NAME, 0.75, entry.ref()))
         seen.add(entry.key)
     for doc in ctx.docs:
-        for m in _NAMED_DATA.finditer(doc.text):
+        for m in _named_data(doc):
             name = m.group("name")
             key = compact(name)
             if key in skip or key in seen or name.lower() in _NOT_NAMES:

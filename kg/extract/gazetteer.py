@@ -1,12 +1,15 @@
 """The gazetteer scan: longest token-sequence match of list names over a tokenised field.
 
-A dict lookup per token (first token -> longest form) keeps this linear and fast; only tokens that
-can start a name pay for building n-gram keys. Case-sensitivity, cue words and the "generic phrase"
-guard are applied here so every extractor sees only matches that are plausible mentions.
+Tokens that can start no name are skipped in C (:func:`_positions`); the rest read one precomputed
+:class:`kg.link.Start` (longest form, possible next tokens) before any n-gram key is built.
+Case-sensitivity, cue words and the "generic phrase" guard are applied here so every extractor sees
+only matches that are plausible mentions.
 """
 
 from __future__ import annotations
 
+from itertools import compress, count, islice, repeat
+from operator import contains, not_
 from typing import TYPE_CHECKING
 
 from kg.link import CUES, Hit
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 _GAPS = frozenset(("", " ", "-", "/", ".", "'", "\u2019", "\u2013", "\u2010", "\u2011"))
 _TIGHT = frozenset(("", "-", "/", ".", "\u2010", "\u2011", "\u2013"))
 _SENT_END = frozenset(".!?:")
+_NO_NEXT: frozenset[str] = frozenset()
 
 
 def _cased(text: str, starts: tuple[int, ...], ends: tuple[int, ...], i: int, j: int) -> str:
@@ -64,26 +68,58 @@ def _accept(index: _Index, forms: list[Form], cased: str, text: str, starts: tup
     return tuple(out)
 
 
+def _gaps(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple(text[ends[q]:starts[q + 1]] for q in range(len(starts) - 1))
+
+
+def _positions(index: _Index, text: str, starts: tuple[int, ...], lows: tuple[str, ...],
+               gaps: tuple[str, ...]) -> list[int]:
+    """Token indexes where a match can start, ascending (a superset; :func:`scan` decides).
+
+    A token can start a match when it starts some form and may match in lower case, or is written
+    with a capital (or digit), or is followed by a token that continues one of its multi-token forms;
+    or when it is joined to the next token by a tight separator (GSM-8K). Each test is a C-level
+    ``map`` over all tokens, so the Python loop in :func:`scan` visits only these few positions
+    (about a tenth of the tokens) instead of every common word ("the", "in") that starts some name.
+    """
+    tables = index.tables()
+    lower_case = compress(count(), map(tables.lower_case.__contains__, lows))
+    capital = compress(count(), map(not_, map(str.islower, map(text.__getitem__, starts))))
+    paired = compress(count(), map(contains, map(tables.nexts.get, lows, repeat(_NO_NEXT)), islice(lows, 1, None)))
+    tight = compress(count(), map(_TIGHT.__contains__, gaps))
+    return sorted({*lower_case, *capital, *paired, *tight})
+
+
 def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...],
-         lows: tuple[str, ...], title: bool = False) -> list[Hit]:
-    """All non-overlapping longest matches, left to right."""
-    forms, first, pairs, lower_ok = index.forms, index.first, index.pairs, index.lower_ok
+         lows: tuple[str, ...], title: bool = False, gaps: tuple[str, ...] | None = None) -> list[Hit]:
+    """All non-overlapping longest matches, left to right.
+
+    ``gaps`` (the text between consecutive tokens, as :class:`kg.extract.sentences.Doc` holds it)
+    is derived when not given.
+    """
+    if gaps is None:
+        gaps = _gaps(text, starts, ends)
+    tables = index.tables()
+    forms, info, prefixes = index.forms, tables.starts, tables.prefixes
     hits: list[Hit] = []
     n = len(lows)
-    i = 0
-    while i < n:
+    done = 0  #: tokens before this one are inside a hit already
+    for i in _positions(index, text, starts, lows, gaps):
+        if i < done:
+            continue
         t = lows[i]
-        top = first.get(t) or (first.get(t[:-1], 0) if t[-1] == "s" and len(t) > 3 else 0)
         found: tuple[int, tuple[int, ...]] | None = None
-        if top:
-            top = min(top, n - i)
-            if top > 1 and t + " " + lows[i + 1] not in pairs and t[:-1] + " " + lows[i + 1] not in pairs:
-                top = 1
-            if top == 1 and t not in lower_ok and t[:-1] not in lower_ok and text[starts[i]].islower():
-                top = 0  # only capitalised spellings exist (IN, THE, QuALITY): skip "in", "the"
+        start = info.get(t)
+        top = min(start.top, n - i) if start is not None else 0
+        if top > 1 and lows[i + 1] not in start.nexts:  # type: ignore[union-attr]
+            top = 1
+        if top == 1 and not start.lower_ok and text[starts[i]].islower():  # type: ignore[union-attr]
+            top = 0  # only capitalised spellings exist (IN, THE, QuALITY): skip "in", "the"
         if top:
             lim = 1
-            while lim < top and text[ends[i + lim - 1]:starts[i + lim]] in _GAPS:
+            prefix = t  # no key has more tokens than the longest of its prefixes seen in the text + 1
+            while lim < top and gaps[i + lim - 1] in _GAPS and prefix in prefixes:
+                prefix += " " + lows[i + lim]
                 lim += 1
             for k in range(lim, 0, -1):
                 j = i + k
@@ -100,9 +136,9 @@ def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...
                     if ok:
                         found = (j, ok)
                         break
-        if found is None and i + 1 < n and text[ends[i]:starts[i + 1]] in _TIGHT:
+        if found is None and i + 1 < n and gaps[i] in _TIGHT:
             lim = i + 1
-            while lim < n and lim - i < 5 and text[ends[lim - 1]:starts[lim]] in _TIGHT:
+            while lim < n and lim - i < 5 and gaps[lim - 1] in _TIGHT:
                 lim += 1
             for j in range(lim, i + 1, -1):
                 cands = forms.get("".join(lows[i:j]))
@@ -112,12 +148,10 @@ def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...
                         found = (j, ok)
                         break
         if found is None:
-            i += 1
             continue
         j, entries = found
-        if j - i == 1 and hits and hits[-1].j == i and text[ends[i - 1]:starts[i]] == "-":
-            i = j  # the tail of a hyphenated name already matched (BERT-BASE, not BASE)
-            continue
+        done = j
+        if j - i == 1 and hits and hits[-1].j == i and gaps[i - 1] == "-":
+            continue  # the tail of a hyphenated name already matched (BERT-BASE, not BASE)
         hits.append(Hit(i, j, starts[i], ends[j - 1], entries))
-        i = j
     return hits

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.cues import anchored, find_all
 from kg.extract.sentences import Doc
 from kg.model import EntityRef, Mention
 
@@ -15,6 +16,8 @@ NAME = "links"
 _URL = re.compile(
     r"(?:https?://|(?<![\w./@])(?:www\.)?(?=(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|hf\.co)/))"
     r"[^\s<>\"'`\u201c\u201d]+", re.I)
+#: Every way a :data:`_URL` match can begin (lower case).
+_URL_STARTS = ("http", "www.", "github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "hf.co")
 _TRAIL = ".,;:)]}'\"!?*"
 _BRACES = re.compile(r"\{[^}]*\}?$")
 _REPO = re.compile(r"^(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+/[^/]+|^huggingface\.co/spaces/[^/]+/[^/]+",
@@ -54,10 +57,21 @@ def _ref(url: str) -> tuple[str, EntityRef]:
     return "hasLink", EntityRef("link", _slug(key), url, url=url)
 
 
+def _urls(doc: Doc) -> list[re.Match[str]]:
+    """``_URL.finditer`` over the field, tried only where a URL can begin (most abstracts have none).
+
+    A match starts with "http", "www." or a code host, case-insensitively, so those words looked up
+    in the lower-cased text are every possible start.
+    """
+    if doc.lower is None:
+        return list(_URL.finditer(doc.text))
+    return anchored(_URL, doc.text, find_all(doc.lower, _URL_STARTS))
+
+
 def extract_links(doc: Doc) -> list[Mention]:
     """Every URL in the field, cleaned, in text order."""
     out: list[Mention] = []
-    for m in _URL.finditer(doc.text):
+    for m in _urls(doc):
         url = clean_url(m.group(0))
         if url.count(".") == 0 or len(url) < 12:
             continue

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.context import Context
+from kg.extract.cues import anchored, find_all
 from kg.extract.sentences import Doc
 from kg.link import compact
 
@@ -30,11 +31,15 @@ _OBJECT = re.compile(
     r"(?:(?:\w+[\s-]){0,4}?(?:framework|method|model|dataset|benchmark|approach|system|library|toolkit|"
     r"platform|corpus|algorithm|technique|pipeline|suite|family|architecture|agent|tool|strategy)s?,?\s+"
     r"(?:called\s+|named\s+|dubbed\s+|termed\s+)?)?(?P<name>[^\s,;:()]+)")
+#: The words a :data:`_VERB` match starts with (lower-cased), and likewise for the patterns below.
+_VERB_STARTS = ("we", "this", "our")
 _BARE_VERB = re.compile(r"\b(?:introduc|propos|present)(?:e|es|ed|ing)\s+(?:the\s+|a\s+|an\s+|our\s+)?")
+_BARE_VERB_STARTS = ("introduc", "propos", "present")
 _CALLED = re.compile(
     r"(?<!so-)\b(?:called|named|dubbed|termed|coined|nicknamed)\s+(?:as\s+)?(?:``|\"|'|\u201c)?"
     r"(?P<name>[^\s,;:()\"'`\u201d]+(?:[ -][^\s,;:()\"'`\u201d]+){0,3}?)(?:''|\"|'|\u201d)", re.I)
 _CALLED_BARE = re.compile(r"(?<!so-)\b(?:called|named|dubbed|termed|coined)\s+(?:as\s+)?(?P<name>[^\s,;:()]+)")
+_CALLED_STARTS = ("called", "named", "dubbed", "termed", "coined", "nicknamed")
 _APPOS = re.compile(r"(?:^|(?<=[.;,])\s+|\bintroduce\s+|\bpresent\s+)(?P<name>[^\s,;:()]+),\s+(?:a|an|the)\s+"
                     r"(?P<head>(?:[\w-]+\s+){0,6}?(?:framework|method|model|dataset|benchmark|approach|system|"
                     r"library|toolkit|platform|corpus|algorithm|technique|pipeline|suite|family|collection))\b")
@@ -107,7 +112,7 @@ def coined_names(ctx: Context) -> list[Coined]:
     title_keys = {c.name.lower() for c in out}
     for doc in (abstract,):
         text = doc.text
-        for m in _VERB.finditer(text):
+        for m in _matches(_VERB, doc, _VERB_STARTS, folded=True):
             s_end = doc.sentence(m.start())[1]
             o = _OBJECT.match(text, m.end(), s_end)
             for d in ctx.definitions:  # "we propose Long Form (LF)"
@@ -124,14 +129,14 @@ def coined_names(ctx: Context) -> list[Coined]:
                     exp = ctx.expansion_of(name)
                     out.append(Coined(name, (exp,) if exp else (), _kind(ctx_text), doc.field, start,
                                       start + len(name), 0.85))
-        for m in _BARE_VERB.finditer(text):  # "X introduces the Long Form (LF) method"
+        for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "X introduces the Long Form (LF) method"
             for d in ctx.definitions:
                 if d.field == doc.field and 0 <= d.exp_start - m.end() < 40 and _acronym_name(d.acronym) \
                         and text[m.end():d.exp_start].count(",") == 0:
                     out.append(Coined(d.acronym, (d.expansion,), _kind(text[d.end:d.end + 40]), doc.field,
                                       d.start, d.end, 0.8))
-        for pattern in (_CALLED, _CALLED_BARE):
-            for m in pattern.finditer(text):
+        for pattern, starts, folded in ((_CALLED, _CALLED_STARTS, True), (_CALLED_BARE, _CALLED_STARTS, False)):
+            for m in _matches(pattern, doc, starts, folded):
                 name = _clean(m.group("name"))
                 if pattern is _CALLED_BARE and not _nameish(name):
                     continue
@@ -146,6 +151,16 @@ def coined_names(ctx: Context) -> list[Coined]:
                 out.append(Coined(name, (), _kind(m.group("head")), doc.field, m.start("name"),
                                   m.start("name") + len(name), 0.8))
     return out
+
+
+def _matches(pattern: re.Pattern[str], doc: Doc, starts: tuple[str, ...], folded: bool = False) -> list[re.Match[str]]:
+    """``pattern.finditer(doc.text)``, tried only where one of ``starts`` (the words every match begins
+    with) occurs; ``folded`` patterns ignore case, so their words are looked up in the lower-cased text."""
+    if not folded:
+        return anchored(pattern, doc.text, find_all(doc.text, starts))
+    if doc.lower is None:
+        return list(pattern.finditer(doc.text))
+    return anchored(pattern, doc.text, find_all(doc.lower, starts))
 
 
 def _appositions(text: str) -> list[re.Match[str]]:

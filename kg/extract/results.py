@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Context, make
+from kg.extract.sentences import Doc
 from kg.model import EntityRef, Mention, ResultValue
 
 NAME = "results"
@@ -28,13 +29,25 @@ def _unit(raw: str) -> str:
     return "x" if raw in ("x", "\u00d7") else raw
 
 
+def _numbers(doc: Doc, anchors: list[int]) -> list[re.Match[str]]:
+    """``_NUMBER.finditer(doc.text)`` restricted to the sentences holding one of ``anchors`` (dataset
+    offsets): only those numbers can become results. A match never crosses a sentence end (its only
+    dot is a decimal point, never followed by a space), so scanning sentence by sentence finds the
+    same matches."""
+    out: list[re.Match[str]] = []
+    for i in sorted({doc.sentence_index(a) for a in anchors}):
+        s, e = doc.sents[i]
+        out.extend(_NUMBER.finditer(doc.text, s, e))
+    return out
+
+
 def extract_results(ctx: Context) -> list[Mention]:
     """One result per number that shares a sentence with a dataset mention."""
     out: list[Mention] = []
     doc = ctx.docs[1]
     datasets = [(hit, entry) for d, hit, entry in ctx.entity_hits("dataset") if d.field == "abstract"]
     metrics = [(hit, entry) for d, hit, entry in ctx.entity_hits("metric") if d.field == "abstract"]
-    for m in _NUMBER.finditer(doc.text):
+    for m in _numbers(doc, [hit.start for hit, _ in datasets]):
         s, e = doc.sentence(m.start())
         in_sent = [(h, en) for h, en in datasets if s <= h.start < e]
         if not in_sent:
