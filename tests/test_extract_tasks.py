@@ -137,3 +137,36 @@ def test_evidence_offsets_cover_the_phrase() -> None:
     title = "Robust Methods for Table Structure Recognition"
     ms = [m for m in run("We study it.", title=title) if m.relation == "addressesTask"]
     assert ms and title[ms[0].start:ms[0].end].lower() == "table structure recognition"
+
+
+def test_lookup_cache_follows_the_lexicon() -> None:
+    from kg.extract import tasks as task_module
+
+    class Fake:
+        def __init__(self) -> None:
+            self.learned_pairs: tuple[tuple[str, str], ...] = ()
+            self.calls = 0
+            self.answer: object = None
+
+        def lookup(self, name: str, kind: str | None = None) -> object:
+            self.calls += 1
+            return self.answer
+
+    fake = Fake()
+    assert task_module._lookup(fake, "crop yield prediction", "task") is None  # type: ignore[arg-type]
+    assert task_module._lookup(fake, "crop yield prediction", "task") is None  # type: ignore[arg-type]
+    assert fake.calls == 1  # remembered
+    fake.answer, fake.learned_pairs = "entry", (("CYP", "crop yield prediction"),)  # the lexicon learned
+    assert task_module._lookup(fake, "crop yield prediction", "task") == "entry"  # type: ignore[arg-type]
+    assert task_module._lookup(Fake(), "crop yield prediction", "task") is None  # type: ignore[arg-type]
+
+
+def test_results_do_not_depend_on_what_ran_before() -> None:
+    abstract = ("We study multi-object tracking in crowded scenes. Multi-object tracking is hard, and "
+                "robust multi-object tracking needs re-identification.")
+    first = tasks(abstract, title="Sparse Queries for Multi-Object Tracking")
+    for _ in range(3):  # warm every per-process cache with other papers, then ask again
+        tasks("We address speech emotion recognition. Speech emotion recognition helps.",
+              title="Speech Emotion Recognition at Scale")
+        assert tasks(abstract, title="Sparse Queries for Multi-Object Tracking") == first
+    assert any("tracking" in t for t in first)

@@ -14,19 +14,28 @@ Candidates are scored by where they occur and what surrounds them:
 The best few (at most :data:`MAX_TASKS`) above a threshold are kept, near-duplicates (word overlap
 >= 0.5) skipped. Phrases are normalised: lower-case, evaluative adjectives dropped, head singular,
 at most four words. Everything costly (vocabularies) is built once per process.
+
+Speed (this runs on every abstract): trigger tokens are found in C (``compress`` over a set test); the
+abstract's phrases are read by one inlined loop that looks only at the tokens before each head, settles
+a one-compound phrase at once and keeps longer ones for the repetition count; the cue is computed only
+when the word before could be one. Per-process caches bounded by :data:`_CACHE_MAX` keep what recurs
+across papers: modifier decisions per surface, list names as keys, lexicon lookups (per lexicon, while it
+learns nothing new).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from importlib.resources import files
+from itertools import compress
 
 from kg.extract.context import Context, make
 from kg.extract.naming import coined as coined_names
 from kg.extract.sentences import Doc
-from kg.link import Entry, compact
+from kg.link import Entry, Lexicon, compact
 from kg.model import EntityRef, Mention
 
 NAME = "tasks"
@@ -123,6 +132,7 @@ _SPELLINGS = {"pretraining": "pre-training", "pre-training": "pretraining", "fin
 _SKIP = frozenset("the a an this its their our efficient effective scalable accurate fast robust reliable novel "
                   "new automatic automated better improved general large-scale".split())
 _TASK_NOUNS = frozenset("task tasks problem problems challenge challenges application applications".split())
+_TASK_NEXT = frozenset(("task", "tasks", "problem", "problems"))
 _ENUM_CUES = frozenset("like including include includes e g i such as".split())
 _STUDY_VERBS = frozenset(
     "address addresses tackle tackles study studies investigate investigates consider considers explore explores "
@@ -171,19 +181,63 @@ def _vocab() -> tuple[frozenset[str], frozenset[str], dict[str, str], frozenset[
     return all_heads, frozenset(mods), plural, all_heads | frozenset(_NOMINAL)
 
 
-def _positions(lows: tuple[str, ...], words: frozenset[str]) -> list[int]:
-    """Indices of the tokens in ``words``, in order (the scan runs in C: ``set & tuple``, ``tuple.index``)."""
-    out: list[int] = []
-    for w in words.intersection(lows):
-        i = lows.index(w)
-        while True:
-            out.append(i)
-            try:
-                i = lows.index(w, i + 1)
-            except ValueError:
-                break
-    out.sort()
-    return out
+
+
+@lru_cache(maxsize=1)
+def _single_keys() -> dict[str, tuple[str]]:
+    """Head word -> the candidate key of a phrase made of it alone (singular): one dict lookup per head."""
+    heads, _, plural, _ = _vocab()
+    return {h: (plural.get(h, h),) for h in heads}
+
+
+_FOR_TO = frozenset(("for", "to"))
+_AND_OR = frozenset(("and", "or"))
+_AIMS = frozenset(("aim", "aims", "seek", "seeks"))
+#: Words before a phrase that can make :func:`_cue_words` answer anything but nothing (when no
+#: enumeration runs and no "task" follows).
+_CUE_P1 = frozenset({"of", "the", "on", "for", "as"} | _STUDY_VERBS | _ENUM_CUES)
+#: Single-token words :func:`_modifier` rejects whatever their case.
+_NON_MOD = _STOP | _VERBS | _LEAD_GERUNDS
+_SKIP_OR_CUE = _SKIP | _CUE_P1
+_BROAD_WORDS = frozenset(tuple(b.split(" ")) for b in _BROAD)
+#: Order of candidates made after the abstract's phrases (whose order is their head's token index).
+_LATE = 1 << 40
+_NEVER = 1 << 62  #: an offset past every text
+#: Bound of every per-process cache below (they hold strings that recur across papers).
+_CACHE_MAX = 1 << 17
+#: Surface of a compound -> (its lower-cased form, can it modify a task head): :func:`_modifier`'s answer
+#: depends on nothing else, and the same compounds recur across papers.
+_MOD_CACHE: dict[str, tuple[str, bool]] = {}
+_ENTRY_KEYS: dict[str, tuple[str, ...] | None] = {}
+_COINED_KEYS: dict[str, list[tuple[str, ...]]] = {}
+_WORD_KEYS: dict[tuple[str, ...], frozenset[str]] = {}
+_COMPACT: dict[str, str] = {}
+#: Per lexicon (by identity, while its learned acronyms stay the same object): name lookups.
+_LOOKUPS: dict[int, tuple[object, object, dict[tuple[str, str | None], Entry | None]]] = {}
+
+
+class _View:
+    """What the phrase readers need of a :class:`Doc`, fetched once: token arrays and the text between
+    consecutive tokens."""
+
+    __slots__ = ("doc", "text", "lows", "starts", "ends", "gaps", "n")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = text = doc.text
+        self.lows = lows = doc.lows
+        self.starts = starts = doc.starts
+        self.ends = ends = doc.ends
+        self.n = n = len(lows)
+        gaps = getattr(doc, "gaps", None)
+        if gaps is None or len(gaps) != max(n - 1, 0):
+            gaps = tuple([text[ends[i]:starts[i + 1]] for i in range(n - 1)])
+        self.gaps: tuple[str, ...] = gaps
+
+    def sentence_start(self, k: int) -> int:
+        """The first token of the sentence holding token ``k``."""
+        doc = self.doc
+        return doc.token_at(doc.sentence(self.starts[k])[0])
 
 
 class _Cand:
@@ -198,14 +252,6 @@ class _Cand:
         self.count = 0
         self.entry: Entry | None = None
         self.order = order
-
-
-def _compound_start(doc: Doc, k: int) -> int:
-    """First token of the hyphenated compound whose last token is ``k`` ("self-supervised")."""
-    text, starts, ends = doc.text, doc.starts, doc.ends
-    while k > 0 and text[ends[k - 1]:starts[k]] in _HYPHENS:
-        k -= 1
-    return k
 
 
 def _modifier(word: str, surface: str, mods: frozenset[str], heads: frozenset[str]) -> bool:
@@ -223,21 +269,43 @@ def _modifier(word: str, surface: str, mods: frozenset[str], heads: frozenset[st
     return True
 
 
-def _phrase_back(doc: Doc, h: int, heads: frozenset[str], mods: frozenset[str]) -> tuple[list[int], list[str]]:
+def _is_mod(word: str, surface: str) -> bool:
+    """:func:`_modifier` with the shipped vocabulary, remembered per surface."""
+    got = _MOD_CACHE.get(surface)
+    if got is not None and got[0] == word:
+        return got[1]
+    heads, mods, _, _ = _vocab()
+    ok = _modifier(word, surface, mods, heads)
+    if len(_MOD_CACHE) < _CACHE_MAX:
+        _MOD_CACHE[surface] = (word, ok)
+    return ok
+
+
+def _phrase_back(v: _View, h: int) -> tuple[list[int], list[str]] | None:
     """The task phrase ending with the compound at token ``h``: (first token of each compound, lower-case
-    compounds), or two empty lists when that compound is no activity ("high-resolution")."""
-    text, starts, ends, lows = doc.text, doc.starts, doc.ends, doc.lows
-    first = _compound_start(doc, h)
-    if first < h and lows[first] in _ADJ_PREFIXES:
-        return [], []
+    compounds), or None when that compound is no activity ("high-resolution")."""
+    lows, gaps = v.lows, v.gaps
+    first = h
+    while first > 0 and gaps[first - 1] in _HYPHENS:
+        first -= 1
+    if first < h:
+        if lows[first] in _ADJ_PREFIXES:
+            return None
+        word = "-".join(lows[first:h + 1])
+    else:
+        word = lows[h]
     firsts = [first]
-    words = ["-".join(lows[first:h + 1])]
-    while len(words) < 6 and first > 0:
-        if text[ends[first - 1]:starts[first]] != " ":
-            break
-        f = _compound_start(doc, first - 1)
-        word = "-".join(lows[f:first])
-        if not _modifier(word, text[starts[f]:ends[first - 1]], mods, heads):
+    words = [word]
+    text, starts, ends = v.text, v.starts, v.ends
+    cache = _MOD_CACHE
+    while len(words) < 6 and first > 0 and gaps[first - 1] == " ":
+        f = first - 1
+        while f > 0 and gaps[f - 1] in _HYPHENS:
+            f -= 1
+        word = lows[f] if f == first - 1 else "-".join(lows[f:first])
+        surface = text[starts[f]:ends[first - 1]]
+        got = cache.get(surface)
+        if not (got[1] if got is not None and got[0] == word else _is_mod(word, surface)):
             break
         words.append(word)
         firsts.append(f)
@@ -247,22 +315,21 @@ def _phrase_back(doc: Doc, h: int, heads: frozenset[str], mods: frozenset[str]) 
     return firsts, words
 
 
-def _phrase_forward(doc: Doc, k: int, mods: frozenset[str], heads: frozenset[str], limit: int = 4) -> list[str]:
+def _phrase_forward(v: _View, k: int, limit: int = 4) -> list[str]:
     """The noun phrase starting at token ``k`` (the object of a gerund), up to ``limit`` compounds."""
-    text, starts, ends, lows = doc.text, doc.starts, doc.ends, doc.lows
+    text, starts, ends, lows, gaps, n = v.text, v.starts, v.ends, v.lows, v.gaps, v.n
     words: list[str] = []
-    n = len(lows)
     while k < n and len(words) < limit + 2:
         e = k
-        while e + 1 < n and text[ends[e]:starts[e + 1]] in _HYPHENS:
+        while e + 1 < n and gaps[e] in _HYPHENS:
             e += 1
         word = "-".join(lows[k:e + 1])
-        if not _modifier(word, text[starts[k]:ends[e]], mods, heads):
+        if not _is_mod(word, text[starts[k]:ends[e]]):
             if word.endswith("s") and word not in _STOP and word not in _VERBS and not word.endswith("ly"):
                 words.append(word)  # a plural noun ends the phrase ("chaotic systems")
             break
         words.append(word)
-        if e + 1 >= n or text[ends[e]:starts[e + 1]] != " ":
+        if e + 1 >= n or gaps[e] != " ":
             break
         k = e + 1
     return words
@@ -278,33 +345,28 @@ def _singular(word: str) -> str:
     return word
 
 
-def _verbal(doc: Doc, k: int, verb: str, mods: frozenset[str], heads: frozenset[str],
-            plural: dict[str, str]) -> tuple[tuple[str, ...], int] | None:
+def _verbal(v: _View, k: int, verb: str) -> tuple[tuple[str, ...], int] | None:
     """"estimating the average treatment effect" -> ("average", "treatment", "effect", "estimation"), end offset."""
+    lows, gaps = v.lows, v.gaps
     n = k + 1
-    while n < len(doc.lows) and doc.lows[n] in _SKIP and n < k + 3:
+    while n < v.n and lows[n] in _SKIP and n < k + 3:
         n += 1
-    obj = _phrase_forward(doc, n, mods, heads, 3)
-    if not obj or len(obj) > 3 or obj[-1] in heads or obj[-1] in _NOMINAL:
+    obj = _phrase_forward(v, n, 3)
+    if not obj or len(obj) > 3 or obj[-1] in _vocab()[0] or obj[-1] in _NOMINAL:
         return None
-    end = n
-    for _ in range(len(obj) - 1):
-        end = _next_compound(doc, end)
-    e = end
-    while e + 1 < len(doc.lows) and doc.text[doc.ends[e]:doc.starts[e + 1]] in _HYPHENS:
+    e = n
+    for _ in range(len(obj) - 1):  # to the first token of the last compound
+        while e + 1 < v.n and gaps[e] in _HYPHENS:
+            e += 1
         e += 1
-    return (*obj[:-1], _singular(obj[-1]), _NOMINAL[verb]), doc.ends[e]
-
-
-def _next_compound(doc: Doc, k: int) -> int:
-    while k + 1 < len(doc.lows) and doc.text[doc.ends[k]:doc.starts[k + 1]] in _HYPHENS:
-        k += 1
-    return k + 1
+    while e + 1 < v.n and gaps[e] in _HYPHENS:
+        e += 1
+    return (*obj[:-1], _singular(obj[-1]), _NOMINAL[verb]), v.ends[e]
 
 
 def _variants(words: tuple[str, ...]) -> tuple[str, ...]:
     """Other spellings of a phrase ("pre-training" / "pretraining"), kept as aliases of its node."""
-    if not any(w in _SPELLINGS for w in words):
+    if _SPELLINGS.keys().isdisjoint(words):
         return ()
     return (" ".join(_SPELLINGS.get(w, w) for w in words),)
 
@@ -315,54 +377,68 @@ def _task_words(words: tuple[str, ...] | list[str]) -> frozenset[str]:
 
 def _normal(words: list[str] | tuple[str, ...], plural: dict[str, str]) -> tuple[str, ...]:
     """Singular head, at most :data:`MAX_WORDS` compounds (the last ones: the head and its nearest modifiers)."""
-    head = plural.get(words[-1], words[-1])
-    out = [*words[:-1], head]
-    return tuple(out[-MAX_WORDS:])
+    last = words[-1]
+    return (*words[-MAX_WORDS:-1], plural.get(last, last)) if len(words) > 1 else (plural.get(last, last),)
 
 
-def _cue(doc: Doc, first: int, last: int, enum_end: int) -> tuple[float, bool]:
+def _cue(v: _View, first: int, last: int, enum_end: int) -> tuple[float, bool]:
     """How strongly the words around tokens ``first..last`` say this phrase is what the paper addresses,
     and whether a following coordinated phrase shares the cue ("tasks such as X, Y and Z")."""
-    lows = doc.lows
-    sent = doc.token_at(doc.sentence(doc.starts[first])[0])  # cue words stay in the phrase's sentence
+    lows = v.lows
+    sent = v.sentence_start(first)  # cue words stay in the phrase's sentence
     while first > sent and first - 1 > enum_end and lows[first - 1] in _SKIP:
         first -= 1  # "for the scalable X": the cue is before the determiner and adjectives
+    return _cue_words(lows, v.gaps, sent, first, last, enum_end)
+
+
+def _cue_words(lows: tuple[str, ...], gaps: tuple[str, ...], sent: int, first: int, last: int,
+               enum_end: int) -> tuple[float, bool]:
+    """:func:`_cue` once ``first`` stands after the skipped determiners and adjectives (``sent``: the
+    sentence's first token)."""
     p1 = lows[first - 1] if first > sent else ""
     p2 = lows[first - 2] if first > sent + 1 else ""
-    p3 = lows[first - 3] if first > sent + 2 else ""
-    nxt = lows[last + 1] if last + 1 < len(lows) else ""
     if p1 == "of" and p2 in _TASK_NOUNS:
         return 4.0, True  # "the problem of X"
     if p1 in _STUDY_VERBS or (p1 in ("the", "on") and p2 in _STUDY_VERBS) or (p1 == "on" and p2 == "focus"):
         return 3.0, True  # "we address X", "we focus on X"
-    if p1 == "for" and (p2 in _PURPOSE_NOUNS or p3 in _PURPOSE_NOUNS):
+    if p1 == "for" and (p2 in _PURPOSE_NOUNS or (first > sent + 2 and lows[first - 3] in _PURPOSE_NOUNS)):
         return 3.0, True  # "a framework designed for X", "datasets for X"
-    if (p1 in _ENUM_CUES or (p1 == "as" and p2 == "such")) and any(
-            w in _TASK_NOUNS for w in lows[max(0, first - 6):first]):
+    if (p1 in _ENUM_CUES or (p1 == "as" and p2 == "such")) and not _TASK_NOUNS.isdisjoint(
+            lows[max(0, first - 6):first]):
         return 3.0, True  # "tasks such as X"
-    if 0 <= enum_end < first <= enum_end + 4 and (
-            "," in doc.text[doc.ends[first - 1]:doc.starts[first]] or p1 in ("and", "or")):
+    if 0 <= enum_end < first <= enum_end + 4 and ("," in gaps[first - 1] or p1 in _AND_OR):
         return 3.0, True  # the next item of an enumeration
-    if nxt in ("task", "tasks", "problem", "problems"):
+    if last + 1 < len(lows) and lows[last + 1] in _TASK_NEXT:
         return 2.5, False  # "the X task"
     return 0.0, False
 
 
 def candidates(ctx: Context) -> list[tuple[float, _Cand]]:
     """Every task candidate with its score, best first."""
-    heads, mods, plural, triggers = _vocab()
-    title, abstract = ctx.docs
-    cands: dict[tuple[str, ...], _Cand] = {}
-    order = 0
+    out = []
+    for neg, order, words, (base, doc, start, end, count, entry, _) in _ranked(ctx, None):
+        cand = _Cand(words, base, doc, start, end, order)
+        cand.count, cand.entry = count, entry
+        out.append((-neg, cand))
+    return out
 
-    def add(words: tuple[str, ...], score: float, doc: Doc, s: int, e: int) -> _Cand:
-        nonlocal order
+
+def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[str, ...], list]]:
+    """(minus score, order, phrase, [base score, doc, start, end, count, entry, order]) of the candidates
+    (scoring ``floor`` or more if given), best first: what :func:`candidates` reports, without objects."""
+    heads, mods, plural, triggers = _vocab()
+    single_keys = _single_keys()
+    title, abstract = ctx.docs
+    lexicon = ctx.lexicon
+    #: phrase -> [score, doc, start, end, count, entry, order] (lists: most candidates are dropped unseen)
+    cands: dict[tuple[str, ...], list] = {}
+
+    def add(words: tuple[str, ...], score: float, doc: Doc, s: int, e: int) -> list:
         cand = cands.get(words)
         if cand is None:
-            order += 1
-            cand = cands[words] = _Cand(words, score, doc, s, e, order)
-        elif score > cand.score:
-            cand.score, cand.doc, cand.start, cand.end = score, doc, s, e
+            cand = cands[words] = [score, doc, s, e, 0, None, _LATE + len(cands)]
+        elif score > cand[0]:
+            cand[0:4] = score, doc, s, e
         return cand
 
     # Acronym definitions: a task phrase defined is important; a coined name's expansion is no task.
@@ -370,183 +446,347 @@ def candidates(ctx: Context) -> list[tuple[float, _Cand]]:
     coined: set[tuple[str, ...]] = set()
     for c in coined_names(ctx):
         for name in (c.name, *c.aliases):
-            parts = _normal(_COMPOUND.findall(name.lower()) or ["x"], plural)
-            coined.update(parts[-n:] for n in range(min(3, len(parts)), len(parts) + 1))
+            coined.update(_coined_keys(name, plural))
     for d in ctx.definitions:
-        known = ctx.lexicon.lookup(d.acronym)
+        known = _lookup(lexicon, d.acronym, None)
         if known is not None and known.kind != "task" and not known.learned:  # "Low-Rank Adaptation (LoRA)"
             coined.add(_normal(_COMPOUND.findall(d.expansion.lower()) or ["x"], plural))
         elif d.field == "abstract":
             defined[d.exp_end] = d.acronym
 
-    # Abstract: every head word with its modifiers; cues and repetition.
-    covered: dict[tuple[str, int], int] = {}  #: (field, head token) -> first token of the phrase read there
-    occurrences: list[tuple[list[str], list[int], int, float]] = []
-    lows = abstract.lows
+    # Abstract: every head word with its modifiers; cues and repetition. A phrase of one compound is a
+    # candidate at once; longer ones wait until every phrase is read, to be cut to their repeated suffix.
+    covered_abstract: dict[int, int] = {}  #: head token -> first token of the phrase read there
+    longer: list[tuple[tuple[str, ...], list[int], int, float]] = []  #: (normal form, firsts, head, cue)
+    suffix_count: dict[tuple[str, ...], int] = {}  #: suffixes of two or more compounds -> phrases ending so
+    av = _View(abstract)
+    lows, gaps, starts, ends, n_tok, text = av.lows, av.gaps, av.starts, av.ends, av.n, av.text
+    sent_starts = abstract.sent_starts
+    n_sents = len(sent_starts)
+    #: the sentence of the phrase read last: its index, start offset, and the next one's start offset
+    si, sent_char, next_char = 0, sent_starts[0], sent_starts[1] if n_sents > 1 else _NEVER
+    mod_cache = _MOD_CACHE
     enum_end = -10
+    prev_h, prev_words = -10, None  #: the last phrase read: head token, compounds (None: only one)
     verbal: list[tuple[tuple[str, ...], int, int, float]] = []
-    for h in _positions(lows, triggers):
+    for h in compress(range(n_tok), map(triggers.__contains__, lows)):
         w = lows[h]
-        if w in _NOMINAL and h > 1 and lows[h - 1] in ("for", "to"):
-            phrase = _verbal(abstract, h, w, mods, heads, plural)
-            if phrase is not None:
-                purpose = lows[h - 2] in _PURPOSE_NOUNS or lows[h - 2] in ("aim", "aims", "seek", "seeks")
-                verbal.append((phrase[0], abstract.starts[h], phrase[1], 3.0 if purpose else 2.0))
+        if w in _NOMINAL and h > 1 and lows[h - 1] in _FOR_TO:
+            verb_phrase = _verbal(av, h, w)
+            if verb_phrase is not None:
+                purpose = lows[h - 2] in _PURPOSE_NOUNS or lows[h - 2] in _AIMS
+                verbal.append((verb_phrase[0], starts[h], verb_phrase[1], 3.0 if purpose else 2.0))
             continue
-        if w not in heads or (h + 1 < len(lows) and abstract.text[abstract.ends[h]:abstract.starts[h + 1]] in _HYPHENS):
+        if w not in heads or (h + 1 < n_tok and gaps[h] in _HYPHENS):
             continue
-        firsts, words = _phrase_back(abstract, h, heads, mods)
-        if not words:
-            continue
-        first = firsts[0]
-        if len(words) > 1:
-            covered[("abstract", h)] = first
-        cue, chain = _cue(abstract, first, h, enum_end)
-        enum_end = h if chain else -10
-        if len(words) == 1 and occurrences and first >= 2 and lows[first - 1] in ("and", "or") \
-                and occurrences[-1][2] == first - 2 and len(occurrences[-1][0]) > 1:
-            words = [*occurrences[-1][0][:-1], words[0]]  # "entity detection and linking"
-            firsts = [firsts[0]] * len(words)
-        occurrences.append((words, firsts, h, cue))
-    suffix_count: dict[tuple[str, ...], int] = {}
-    for words, _, _, _ in occurrences:
-        norm = _normal(words, plural)
-        for n in range(1, len(norm) + 1):
-            suffix_count[norm[-n:]] = suffix_count.get(norm[-n:], 0) + 1
-    for words, firsts, h, cue in occurrences:
-        norm = _normal(words, plural)
-        best = norm[-3:] if len(norm) > 3 else norm
-        for n in range(len(norm), 1, -1):
-            if suffix_count[norm[-n:]] >= 2:
-                best = norm[-n:]
-                break
-        cand = add(best, cue, abstract, abstract.starts[firsts[-len(best)]], abstract.ends[h])
-        cand.count = suffix_count.get(best, 1) if len(best) > 1 else 1
-        if firsts[0] == 0:
-            cand.score = max(cand.score, 2.5)  # the opening words of the abstract: its topic
-        acronym = defined.get(abstract.ends[h])
-        if acronym is not None:  # "Fine-Grained Visual Classification (FGVC)": named to be used again
-            cand.score += 1.5
-            cand.count += abstract.text.count(acronym) - 1
+        # The phrase (see _phrase_back, inlined for one-token heads): ``unit`` when it is one compound,
+        # else ``words`` and ``firsts``.
+        words: list[str] | None = None
+        firsts: list[int] = []
+        gap = gaps[h - 1] if h else ""
+        if gap in _HYPHENS:
+            read = _phrase_back(av, h)
+            if read is None:
+                continue
+            firsts, words = read
+            first = firsts[0]
+            if len(words) == 1:
+                unit, words = words[0], None
+            else:
+                covered_abstract[h] = first
+        else:
+            unit = w
+            first = h
+            while gap == " ":
+                f = first - 1
+                if f and gaps[f - 1] in _HYPHENS:
+                    while f and gaps[f - 1] in _HYPHENS:
+                        f -= 1
+                    word = "-".join(lows[f:first])
+                else:
+                    word = lows[f]
+                    if word in _NON_MOD:
+                        break
+                surface = text[starts[f]:ends[first - 1]]
+                got = mod_cache.get(surface)
+                if got is not None and got[0] == word:
+                    if not got[1]:
+                        break
+                elif not _is_mod(word, surface):
+                    break
+                if words is None:
+                    words, firsts = [w], [h]
+                words.append(word)
+                firsts.append(f)
+                first = f
+                if len(words) == 6 or not f:
+                    break
+                gap = gaps[f - 1]
+            if words is not None:
+                words.reverse()
+                firsts.reverse()
+                covered_abstract[h] = first
+        # Its cue (see _cue, inlined): nothing unless an enumeration runs, a "task" follows, or the word
+        # before is a cue or a skipped determiner (then in the phrase's sentence: phrases lie in one
+        # sentence and come in text order; a token is in it when it starts at or after ``sent_char``).
+        if enum_end < 0 and (not first or lows[first - 1] not in _SKIP_OR_CUE) and (
+                h + 1 >= n_tok or lows[h + 1] not in _TASK_NEXT):
+            cue = 0.0
+        else:
+            sf = starts[first]
+            while next_char <= sf:
+                si += 1
+                sent_char = next_char
+                next_char = sent_starts[si + 1] if si + 1 < n_sents else _NEVER
+            f0 = first
+            while f0 and f0 - 1 > enum_end and lows[f0 - 1] in _SKIP and starts[f0 - 1] >= sent_char:
+                f0 -= 1
+            if enum_end >= 0 or (f0 and lows[f0 - 1] in _CUE_P1 and starts[f0 - 1] >= sent_char) or (
+                    h + 1 < n_tok and lows[h + 1] in _TASK_NEXT):
+                cue, chain = _cue_words(lows, gaps, bisect_right(starts, sent_char - 1), f0, h, enum_end)
+                enum_end = h if chain else -10
+            else:
+                cue = 0.0
+        if words is None and prev_words is not None and prev_h == first - 2 and lows[first - 1] in _AND_OR:
+            words = [*prev_words[:-1], unit]  # "entity detection and linking"
+            firsts = [first] * len(words)
+        prev_h, prev_words = h, words
+        if words is None:
+            one = single_keys.get(unit) or (plural.get(unit, unit),)
+            cand = cands.get(one)
+            if cand is None:
+                cand = cands[one] = [cue, abstract, starts[first], ends[h], 1, None, h]
+            else:
+                if cue > cand[0]:
+                    cand[0:4] = cue, abstract, starts[first], ends[h]
+                cand[4] = 1
+            if first == 0 and cand[0] < 2.5:
+                cand[0] = 2.5  # the opening words of the abstract: its topic
+            if defined:
+                acronym = defined.get(ends[h])
+                if acronym is not None:  # "Fine-Grained Visual Classification (FGVC)": named to be used again
+                    cand[0] += 1.5
+                    cand[4] += text.count(acronym) - 1
+        else:
+            last = words[-1]
+            norm = (*words[-MAX_WORDS:-1], plural.get(last, last))
+            for n in range(2, len(norm) + 1):
+                suffix = norm[-n:]
+                suffix_count[suffix] = suffix_count.get(suffix, 0) + 1
+            longer.append((norm, firsts, h, cue))
+    for norm, firsts, h, cue in longer:
+        size = len(norm)
+        best = norm[-3:] if size > 3 else norm
+        if size > 2:
+            for n in range(size, 1, -1):
+                if suffix_count[norm[-n:]] >= 2:
+                    best = norm[-n:]
+                    break
+        count = suffix_count[best]
+        cand = cands.get(best)
+        if cand is None:
+            cand = cands[best] = [cue, abstract, starts[firsts[-len(best)]], ends[h], count, None, h]
+        else:
+            if cue > cand[0]:
+                cand[0:4] = cue, abstract, starts[firsts[-len(best)]], ends[h]
+            cand[4] = count
+        if firsts[0] == 0 and cand[0] < 2.5:
+            cand[0] = 2.5
+        if defined:
+            acronym = defined.get(ends[h])
+            if acronym is not None:
+                cand[0] += 1.5
+                cand[4] += text.count(acronym) - 1
 
     for vwords, start, end, cue in verbal:  # "for estimating the treatment effect (ATE)"
         cand = add(vwords, cue, abstract, start, end)
         acronym = defined.get(end)
         if acronym is not None:
-            cand.score += 1.5
-            cand.count = max(cand.count, abstract.text.count(acronym))
+            cand[0] += 1.5
+            cand[4] = max(cand[4], text.count(acronym))
 
     # Title: phrases with an activity head; the strongest evidence.
+    covered_title: dict[int, int] = {}
     tl = title.lows
-    prev_phrase: tuple[int, list[str]] | None = None
-    for h in _positions(tl, triggers):
-        w = tl[h]
-        if (h + 1 < len(tl) and title.text[title.ends[h]:title.starts[h + 1]] in _HYPHENS):
-            continue
-        firsts, words = _phrase_back(title, h, heads, mods)
-        if not words:
-            continue
-        first = firsts[0]
-        if len(words) == 1 and prev_phrase is not None and first >= 1 and tl[first - 1] == "and" \
-                and prev_phrase[0] == first - 2 and len(prev_phrase[1]) > 1:
-            words = [*prev_phrase[1][:-1], words[0]]  # "tool classification and localization"
-        prev_phrase = (h, words)
-        covered[("title", h)] = first
-        if w in _NOMINAL and (first == 0 or tl[first - 1] in ("for", "to", "towards")
-                              or ":" in title.text[title.ends[first - 1]:title.starts[first]]):
-            phrase = _verbal(title, h, w, mods, heads, plural)  # "Identifying Climate Targets"
-            if phrase is not None:
-                add(phrase[0], 6.0, title, title.starts[h], phrase[1])
-            continue
-        if w not in heads:
-            continue  # a verb ("by Summarizing X") that does not open a purpose
-        if len(words) == 1 and w.endswith("ing") and w not in _VAGUE_GERUNDS and (
-                first == 0 or tl[first - 1] in ("for", "to")):
-            obj = _phrase_forward(title, h + 1, mods, heads)
-            if obj:
-                words = [words[0], *obj[-3:]]  # "for Mining Pre-trained Model Packages"
-                add(tuple(words), 6.0, title, title.starts[first], title.ends[min(len(tl) - 1, h + len(obj))])
+    if not triggers.isdisjoint(tl):
+        tv = _View(title)
+        tgaps, tstarts, tends, tn = tv.gaps, tv.starts, tv.ends, tv.n
+        prev_phrase: tuple[int, list[str]] | None = None
+        for h in compress(range(tn), map(triggers.__contains__, tl)):
+            w = tl[h]
+            if h + 1 < tn and tgaps[h] in _HYPHENS:
                 continue
-        if h + 2 < len(tl) and tl[h + 1] == "of" and title.text[title.ends[h]:title.starts[h + 1]] == " " \
-                and words[-1] not in _VAGUE_GERUNDS:
-            obj = _phrase_forward(title, h + 2, mods, heads, 3)
-            if obj and len(obj) <= 3 and obj[-1] not in heads:  # "Early Prediction of Misinformation"
-                add((*obj[:-1], _singular(obj[-1]), words[-1]), 6.0, title, title.starts[first],
-                    title.ends[min(len(tl) - 1, h + 1 + len(obj))])
+            read = _phrase_back(tv, h)
+            if read is None:
                 continue
-        norm = _normal(words, plural)
-        if len(norm) > 2:  # prefer the longest suffix the abstract repeats
-            for n in range(len(norm), 1, -1):
-                if suffix_count.get(norm[-n:], 0) >= 2 and " ".join(norm[-n:]) not in _BROAD:
-                    norm = norm[-n:]
-                    break
-            else:
-                while len(_task_words(norm)) > 4 and len(norm) > 2:
-                    norm = norm[1:]
-        score = 6.0 if len(norm) > 1 else 3.0
-        cand = add(norm, score, title, title.starts[firsts[-len(norm)]] if len(norm) <= len(firsts) else first,
-                   title.ends[h])
-        cand.score = max(cand.score, score) + 1.0 if cand.count else max(cand.score, score)
+            firsts, words = read
+            first = firsts[0]
+            if len(words) == 1 and prev_phrase is not None and first >= 1 and tl[first - 1] == "and" \
+                    and prev_phrase[0] == first - 2 and len(prev_phrase[1]) > 1:
+                words = [*prev_phrase[1][:-1], words[0]]  # "tool classification and localization"
+            prev_phrase = (h, words)
+            covered_title[h] = first
+            if w in _NOMINAL and (first == 0 or tl[first - 1] in ("for", "to", "towards")
+                                  or ":" in tgaps[first - 1]):
+                verb_phrase = _verbal(tv, h, w)  # "Identifying Climate Targets"
+                if verb_phrase is not None:
+                    add(verb_phrase[0], 6.0, title, tstarts[h], verb_phrase[1])
+                continue
+            if w not in heads:
+                continue  # a verb ("by Summarizing X") that does not open a purpose
+            if len(words) == 1 and w.endswith("ing") and w not in _VAGUE_GERUNDS and (
+                    first == 0 or tl[first - 1] in _FOR_TO):
+                obj = _phrase_forward(tv, h + 1)
+                if obj:
+                    words = [words[0], *obj[-3:]]  # "for Mining Pre-trained Model Packages"
+                    add(tuple(words), 6.0, title, tstarts[first], tends[min(tn - 1, h + len(obj))])
+                    continue
+            if h + 2 < tn and tl[h + 1] == "of" and tgaps[h] == " " and words[-1] not in _VAGUE_GERUNDS:
+                obj = _phrase_forward(tv, h + 2, 3)
+                if obj and len(obj) <= 3 and obj[-1] not in heads:  # "Early Prediction of Misinformation"
+                    add((*obj[:-1], _singular(obj[-1]), words[-1]), 6.0, title, tstarts[first],
+                        tends[min(tn - 1, h + 1 + len(obj))])
+                    continue
+            norm = _normal(words, plural)
+            if len(norm) > 2:  # prefer the longest suffix the abstract repeats
+                for n in range(len(norm), 1, -1):
+                    if suffix_count.get(norm[-n:], 0) >= 2 and norm[-n:] not in _BROAD_WORDS:
+                        norm = norm[-n:]
+                        break
+                else:
+                    while len(_task_words(norm)) > 4 and len(norm) > 2:
+                        norm = norm[1:]
+            score = 6.0 if len(norm) > 1 else 3.0
+            cand = add(norm, score, title, tstarts[firsts[-len(norm)]] if len(norm) <= len(firsts) else first,
+                       tends[h])
+            cand[0] = max(cand[0], score) + 1.0 if cand[4] else max(cand[0], score)
 
     # Known task names anywhere (the gazetteer already ran): a bonus, or a candidate of their own.
-    abstract_entries = [h2.entries for h2 in ctx.hits["abstract"]]
+    abstract_entries: list[tuple[int, ...]] | None = None
     for doc, hit, entry in ctx.entity_hits("task"):
-        names = _COMPOUND.findall(entry.name.lower())
-        if not names:
+        key = _entry_key(entry.name, plural)
+        if key is None:
             continue
-        key = _normal(names, plural)
         found = cands.get(key)
         if hit.end < len(doc.text) and doc.text[hit.end] in _HYPHENS:
             continue  # "Clustering-Based": a modifier, not the task
         if found is None:
-            if covered.get((doc.field, hit.j - 1), hit.i + 1) <= hit.i:
+            in_title = doc.field == "title"
+            if (covered_title if in_title else covered_abstract).get(hit.j - 1, hit.i + 1) <= hit.i:
                 continue  # part of a longer phrase, which stands for it
-            if doc.field == "title":
+            if in_title:
                 score = 5.0 if len(key) > 1 else 3.0
             else:
+                if abstract_entries is None:
+                    abstract_entries = [h2.entries for h2 in ctx.hits["abstract"]]
                 count = abstract_entries.count(hit.entries)
-                score = _cue(doc, hit.i, hit.j - 1, -10)[0] + (1.0 if count >= 2 else 0.0)
+                score = _cue(av if doc is abstract else _View(doc), hit.i, hit.j - 1, -10)[0] + (
+                    1.0 if count >= 2 else 0.0)
             found = add(key, score, doc, hit.start, hit.end)
-            found.count = max(found.count, 1)
-        if found.entry is None:
-            found.entry = entry
-            found.score += 0.5
+            if found[4] < 1:
+                found[4] = 1
+        if found[5] is None:
+            found[5] = entry
+            found[0] += 0.5
 
     ranked = []
-    for cand in cands.values():
-        label = " ".join(cand.words)
-        if label in _BROAD or cand.words[-1] in _STOP or cand.words in coined:
+    for phrase, cand in cands.items():
+        base = cand[0]
+        count = cand[4]
+        score = base + min(count - 1, 3) * 0.75 if count > 1 else base
+        if floor is not None and score < floor:
             continue
-        score = cand.score + min(cand.count - 1, 3) * 0.75 if cand.count > 1 else cand.score
-        if len(cand.words) == 1:  # a bare head word is a task only when the list knows it ("Classification")
-            if cand.words[0] in _WEAK_HEADS or score < 3.0:
+        if phrase[-1] in _STOP or phrase in coined or phrase in _BROAD_WORDS:
+            continue
+        if len(phrase) == 1:  # a bare head word is a task only when the list knows it ("Classification")
+            label = phrase[0]
+            if label in _WEAK_HEADS or score < 3.0:
                 continue
-            if cand.entry is None and not (label in _CORE_HEADS and cand.score >= 3.0):
-                known = ctx.lexicon.lookup(label, "task")
+            if cand[5] is None and not (label in _CORE_HEADS and base >= 3.0):
+                known = _lookup(lexicon, label, "task")
                 if known is None or known.kind != "task":
                     continue
-                cand.entry = known
-        ranked.append((score, -cand.order, cand))
-    ranked.sort(key=lambda r: (-r[0], -r[1]))
-    return [(score, cand) for score, _, cand in ranked]
+                cand[5] = known
+        ranked.append((-score, cand[6], phrase, cand))
+    ranked.sort()  # orders are unique: no two tuples compare beyond them
+    return ranked
+
+
+def _entry_key(name: str, plural: dict[str, str]) -> tuple[str, ...] | None:
+    """A listed task's name as a candidate key."""
+    key = _ENTRY_KEYS.get(name, ())
+    if key == ():
+        names = _COMPOUND.findall(name.lower())
+        key = _normal(names, plural) if names else None
+        if len(_ENTRY_KEYS) < _CACHE_MAX:
+            _ENTRY_KEYS[name] = key
+    return key
+
+
+def _coined_keys(name: str, plural: dict[str, str]) -> list[tuple[str, ...]]:
+    """The phrases a coined name (or its expansion) rules out as tasks: its last three or more compounds."""
+    keys = _COINED_KEYS.get(name)
+    if keys is None:
+        parts = _normal(_COMPOUND.findall(name.lower()) or ["x"], plural)
+        keys = [parts[-n:] for n in range(min(3, len(parts)), len(parts) + 1)]
+        if len(_COINED_KEYS) < _CACHE_MAX:
+            _COINED_KEYS[name] = keys
+    return keys
+
+
+def _compact(name: str) -> str:
+    key = _COMPACT.get(name)
+    if key is None:
+        key = compact(name)
+        if len(_COMPACT) < _CACHE_MAX:
+            _COMPACT[name] = key
+    return key
+
+
+def _lookup(lexicon: Lexicon, name: str, kind: str | None) -> Entry | None:
+    """``lexicon.lookup(name, kind)``, remembered while the lexicon learns nothing new."""
+    version = getattr(lexicon, "learned_pairs", None)
+    if version is None:
+        return lexicon.lookup(name, kind)
+    slot = _LOOKUPS.get(id(lexicon))
+    if slot is None or slot[0] is not lexicon or slot[1] is not version:
+        if len(_LOOKUPS) >= 4:
+            _LOOKUPS.clear()
+        slot = _LOOKUPS[id(lexicon)] = (lexicon, version, {})
+    cache = slot[2]
+    key = (name, kind)
+    try:
+        return cache[key]
+    except KeyError:
+        entry = cache[key] = lexicon.lookup(name, kind)
+        if len(cache) > _CACHE_MAX:
+            cache.clear()
+        return entry
 
 
 def extract_tasks(ctx: Context) -> list[Mention]:
     """Up to :data:`MAX_TASKS` tasks, best-scored first (see the module docstring)."""
     out: list[Mention] = []
     chosen: list[frozenset[str]] = []
-    for score, cand in candidates(ctx):
-        if score < THRESHOLD or len(out) >= MAX_TASKS:
+    for neg, _, phrase, (_, doc, start, end, _, entry, _) in _ranked(ctx, THRESHOLD):
+        if len(out) >= MAX_TASKS:
             break
-        words = frozenset(w[:6] for w in _task_words(cand.words))  # "physical" ~ "physics"
-        if not words or any(len(words & c) * 2 > len(words | c) or words <= c or c <= words for c in chosen):
+        words = _WORD_KEYS.get(phrase)
+        if words is None:
+            words = frozenset(w[:6] for w in _task_words(phrase))  # "physical" ~ "physics"
+            if len(_WORD_KEYS) < _CACHE_MAX:
+                _WORD_KEYS[phrase] = words
+        if not words or chosen and any(len(words & c) * 2 > len(words | c) or words <= c or c <= words
+                                       for c in chosen):
             continue
         chosen.append(words)
-        label = " ".join(cand.words)
-        entry = cand.entry or ctx.lexicon.lookup(label, "task")
-        if entry is not None and entry.kind != "task" and compact(entry.name) == compact(label):
-            continue  # a listed method or model ("low-rank adaptation"), not a task
-        ref = entry.ref() if entry is not None and entry.kind == "task" and compact(entry.name) == compact(label) \
-            else EntityRef("task", compact(label), label, _variants(cand.words))
-        out.append(make(cand.doc, "addressesTask", cand.start, cand.end, NAME, min(0.9, 0.3 + score / 15), ref))
+        label = " ".join(phrase)
+        entry = entry or _lookup(ctx.lexicon, label, "task")
+        if entry is not None and _compact(entry.name) == _compact(label):
+            if entry.kind != "task":
+                continue  # a listed method or model ("low-rank adaptation"), not a task
+            ref = entry.ref()
+        else:
+            ref = EntityRef("task", _compact(label), label, _variants(phrase))
+        out.append(make(doc, "addressesTask", start, end, NAME, min(0.9, 0.3 - neg / 15), ref))
     return out
