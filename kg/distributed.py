@@ -254,7 +254,7 @@ def _extract_partition(part: _Partition, fmt: str, shards: str, definitions: _De
                 sink.writelines(lines)
                 out.quads += len(lines)
                 continue
-            text, named = local._extract_one(record)
+            text, named, _facts = local._extract_one(record)  # the summary is recomputed after the load
             sink.write(text)
             out.quads += text.count("\n")
             out.papers += 1
