@@ -25,6 +25,10 @@ class InputError(KgError):
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, int | None, str]]:
+        """Picklable, so the error crosses process pools and Dask workers intact."""
+        return (InputError, (self.source, self.line, self.message))
+
 
 class StoreError(KgError):
     """The store is missing, locked by another writer, or unreadable."""

@@ -165,3 +165,11 @@ def test_missing_path_and_empty_glob(tmp_path: Path) -> None:
         list(readers.read([str(tmp_path / "nope.txt")]))
     with pytest.raises(InputError, match="matches no files"):
         list(readers.read([str(tmp_path / "*.nothing")]))
+
+
+def test_input_errors_survive_pickling() -> None:
+    """Reader errors raised in worker processes (pool, Dask) must reach the user unchanged."""
+    import pickle
+
+    error = pickle.loads(pickle.dumps(InputError("papers.jsonl", 7, "malformed JSON")))
+    assert (error.source, error.line, str(error)) == ("papers.jsonl", 7, "papers.jsonl:7: malformed JSON")
