@@ -22,7 +22,6 @@ from collections import deque
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
@@ -282,7 +281,6 @@ def _build_generation(
 
         for text, named, facts in _map(_extract_one, to_extract(), workers, (definitions,)):  # type: ignore[misc]
             out.write(text)
-            summary.quads += text.count("\n")
             counts.add_paper(facts)
             for ref, classes in named:
                 key = entity_iri(ref)
@@ -292,7 +290,7 @@ def _build_generation(
                     entities[key] = (ref, set(classes))
         for key in sorted(entities):
             ref, classes = entities[key]
-            _write(out, rdf.entity_quads(ref, classes), summary)
+            out.writelines(rdf.entity_quads(ref, classes))
             counts.add_label(key, ref.label)
         summary.entities = len(entities)
         if previous is None:  # a fresh graph: the counts seen here are the whole story
@@ -332,11 +330,6 @@ def finish_generation(
         step()
         phases[name] = time.time() - started
     target.flush()
-
-
-def _write(out: IO[str], lines: list[str], summary: BuildSummary) -> None:
-    out.writelines(lines)
-    summary.quads += len(lines)
 
 
 def _content_hashes(previous: ox.Store) -> dict[str, str]:
