@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
-from server import formats
+from kg.errors import QueryError
+from server import formats, sandbox
 from server.executor import NotAcceptable, QueryOutcome
 
 bp = Blueprint("sparql", __name__)
@@ -56,6 +57,11 @@ def endpoint() -> Response:
 
 def _query(text: str, params: list[tuple[str, str]]) -> Response:
     executor = current_app.extensions["kg.executor"]
+    asked = sandbox.requested_limit(text)
+    if asked is not None and asked > executor.max_rows:
+        # Refused up front: answering with fewer rows than LIMIT asked for would look like the whole answer.
+        raise QueryError(f"LIMIT {asked:,} is above this endpoint's row cap of {executor.max_rows:,}: "
+                         f"ask for at most {executor.max_rows:,} rows and page with OFFSET")
     default = [v for k, v in params if k == "default-graph-uri"]
     named = [v for k, v in params if k == "named-graph-uri"]
     hint = next((v for k, v in params if k in ("format", "output") and v), None)
