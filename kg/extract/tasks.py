@@ -33,7 +33,7 @@ from importlib.resources import files
 from itertools import compress
 
 from kg.extract.context import Context, make
-from kg.extract.naming import coined as coined_names
+from kg.extract.acronyms import Definition
 from kg.extract.sentences import Doc
 from kg.link import Entry, Lexicon, compact
 from kg.model import EntityRef, Mention
@@ -148,6 +148,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 #: Heads of many listed tasks ("classification", "retrieval"): a task on their own after a strong cue.
 _CORE_HEADS: set[str] = set()
 _COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Verbs before an acronym definition that make it a name the paper coins.
+_PROPOSING = re.compile(r"\b(?:we|this (?:paper|work|study)|our work)\s+(?:\w+ly\s+|also\s+|further\s+|then\s+)?"
+                        r"(?:propose|introduce|present|release|develop|build|design|create|contribute|unveil|"
+                        r"construct|curate|collect|open-source|describe)[sd]?\b|\b(?:called|named|dubbed|termed)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -444,15 +448,19 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
     # Acronym definitions: a task phrase defined is important; a coined name's expansion is no task.
     defined: dict[int, str] = {}
     coined: set[tuple[str, ...]] = set()
-    for c in coined_names(ctx):
-        for name in (c.name, *c.aliases):
-            coined.update(_coined_keys(name, plural))
-    for d in ctx.definitions:
-        known = _lookup(lexicon, d.acronym, None)
-        if known is not None and known.kind != "task" and not known.learned:  # "Low-Rank Adaptation (LoRA)"
-            coined.add(_normal(_COMPOUND.findall(d.expansion.lower()) or ["x"], plural))
-        elif d.field == "abstract":
-            defined[d.exp_end] = d.acronym
+    if ctx.definitions:
+        title_name = _title_name(title.text)
+        for d in ctx.definitions:
+            known = _lookup(lexicon, d.acronym, None)
+            if known is not None and known.kind != "task" and not known.learned and not (
+                    known.kind == "dataset" and d.expansion.rsplit(None, 1)[-1].lower() in heads):
+                # "Low-Rank Adaptation (LoRA)"; but a dataset acronym spelled out as an activity names the
+                # task it is for ("Fine-Grained Visual Classification (FGVC)")
+                coined.add(_normal(_COMPOUND.findall(d.expansion.lower()) or ["x"], plural))
+            elif _coins(ctx, d, title_name):  # "we propose Sparse Gradient Routing Tuning (SpaGRT)"
+                coined.update(_coined_keys(d.expansion, plural))
+            elif d.field == "abstract":
+                defined[d.exp_end] = d.acronym
 
     # Abstract: every head word with its modifiers; cues and repetition. A phrase of one compound is a
     # candidate at once; longer ones wait until every phrase is read, to be cut to their repeated suffix.
@@ -547,8 +555,10 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 enum_end = h if chain else -10
             else:
                 cue = 0.0
-        if words is None and prev_words is not None and prev_h == first - 2 and lows[first - 1] in _AND_OR:
-            words = [*prev_words[:-1], unit]  # "entity detection and linking"
+        if words is None and prev_words is not None and prev_h == first - 2 and lows[first - 1] in _AND_OR and (
+                h + 1 >= n_tok or gaps[h] != " " or lows[h + 1] in _NON_MOD or lows[h + 1] in _TASK_NOUNS):
+            # "entity detection and linking" (but "learning and pure-exploration bandits": another phrase)
+            words = [*prev_words[:-1], unit]
             firsts = [first] * len(words)
         prev_h, prev_words = h, words
         if words is None:
@@ -710,6 +720,22 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
         ranked.append((-score, cand[6], phrase, cand))
     ranked.sort()  # orders are unique: no two tuples compare beyond them
     return ranked
+
+
+def _title_name(title: str) -> str:
+    """The name a title gives its subject before a colon ("SpaGRT: ..."), or ""."""
+    head, colon, _ = title.partition(":")
+    return head.strip() if colon and len(head) <= 40 else ""
+
+
+def _coins(ctx: Context, d: Definition, title_name: str) -> bool:
+    """Is this acronym a name the paper coins, so its expansion is a method, not a task? Either the title
+    names it, or a proposing verb comes before it in its sentence ("we propose Long Form (LF)")."""
+    if d.acronym == title_name or (title_name and _compact(d.acronym) == _compact(title_name)):
+        return True
+    doc = ctx.docs[0] if d.field == "title" else ctx.docs[1]
+    s = max(doc.sentence(d.exp_start)[0], d.exp_start - 60)
+    return _PROPOSING.search(doc.text, s, d.exp_start) is not None
 
 
 def _entry_key(name: str, plural: dict[str, str]) -> tuple[str, ...] | None:
