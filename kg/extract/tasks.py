@@ -35,7 +35,7 @@ from itertools import compress
 from kg.extract.context import Context, make
 from kg.extract.acronyms import Definition
 from kg.extract.sentences import Doc
-from kg.link import Entry, Lexicon, compact
+from kg.link import Entry, Hit, Lexicon, compact
 from kg.model import EntityRef, Mention
 
 NAME = "tasks"
@@ -148,6 +148,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 #: Heads of many listed tasks ("classification", "retrieval"): a task on their own after a strong cue.
 _CORE_HEADS: set[str] = set()
 _COMPOUND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: A name given in the text ("named ``user-centric ranking''"): up to four words, quoted or not.
+_CALLED = re.compile(r"(?<!so-)\b(?:called|named|dubbed|termed)\s+(?:as\s+)?(?:``|\"|'|\u201c)?"
+                     r"((?:[\w-]+ ){0,3}[\w-]+)")
 #: Verbs before an acronym definition that make it a name the paper coins.
 _PROPOSING = re.compile(r"\b(?:we|this (?:paper|work|study)|our work)\s+(?:\w+ly\s+|also\s+|further\s+|then\s+)?"
                         r"(?:propose|introduce|present|release|develop|build|design|create|contribute|unveil|"
@@ -203,6 +206,8 @@ _CUE_P1 = frozenset({"of", "the", "on", "for", "as"} | _STUDY_VERBS | _ENUM_CUES
 #: Single-token words :func:`_modifier` rejects whatever their case.
 _NON_MOD = _STOP | _VERBS | _LEAD_GERUNDS
 _SKIP_OR_CUE = _SKIP | _CUE_P1
+#: Words one of which stands within nine tokens before a phrase that :func:`_cue_words` finds a cue for.
+_ANCHORS = _STUDY_VERBS | _TASK_NOUNS | _PURPOSE_NOUNS | _ENUM_CUES | frozenset(("such", "focus"))
 _BROAD_WORDS = frozenset(tuple(b.split(" ")) for b in _BROAD)
 #: Order of candidates made after the abstract's phrases (whose order is their head's token index).
 _LATE = 1 << 40
@@ -448,6 +453,10 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
     # Acronym definitions: a task phrase defined is important; a coined name's expansion is no task.
     defined: dict[int, str] = {}
     coined: set[tuple[str, ...]] = set()
+    low = abstract.lower if abstract.lower is not None else abstract.text.lower()
+    if "called" in low or "named" in low or "dubbed" in low or "termed" in low:
+        for m in _CALLED.finditer(abstract.text):  # "a formulation named ``user-centric ranking''"
+            coined.update(_coined_keys(m.group(1), plural))
     if ctx.definitions:
         title_name = _title_name(title.text)
         for d in ctx.definitions:
@@ -477,7 +486,17 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
     enum_end = -10
     prev_h, prev_words = -10, None  #: the last phrase read: head token, compounds (None: only one)
     verbal: list[tuple[tuple[str, ...], int, int, float]] = []
-    for h in compress(range(n_tok), map(triggers.__contains__, lows)):
+    found = list(compress(range(n_tok), map(triggers.__contains__, lows)))
+    # Heads that can make a task: repeated in the abstract or named in the title (so repetition or the
+    # title can lift them); any other needs a cue nearby (checked below) or the abstract's opening words.
+    seen: set[str] = set()
+    lifted = {plural.get(w, w) for w in title.lows if w in heads}
+    for h in found:
+        w = plural.get(lows[h], lows[h])
+        if w in seen:
+            lifted.add(w)
+        seen.add(w)
+    for h in found:
         w = lows[h]
         if w in _NOMINAL and h > 1 and lows[h - 1] in _FOR_TO:
             verb_phrase = _verbal(av, h, w)
@@ -487,6 +506,9 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
             continue
         if w not in heads or (h + 1 < n_tok and gaps[h] in _HYPHENS):
             continue
+        if h > 11 and enum_end < 0 and plural.get(w, w) not in lifted and _ANCHORS.isdisjoint(lows[h - 9:h]) and (
+                h + 1 >= n_tok or lows[h + 1] not in _TASK_NEXT) and ends[h] not in defined:
+            continue  # one mention, no cue: it cannot score enough, so its phrase is not read
         # The phrase (see _phrase_back, inlined for one-token heads): ``unit`` when it is one compound,
         # else ``words`` and ``firsts``.
         words: list[str] | None = None
@@ -673,7 +695,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
 
     # Known task names anywhere (the gazetteer already ran): a bonus, or a candidate of their own.
     abstract_entries: list[tuple[int, ...]] | None = None
-    for doc, hit, entry in ctx.entity_hits("task"):
+    for doc, hit, entry in _task_hits(ctx):
         key = _entry_key(entry.name, plural)
         if key is None:
             continue
@@ -720,6 +742,24 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
         ranked.append((-score, cand[6], phrase, cand))
     ranked.sort()  # orders are unique: no two tuples compare beyond them
     return ranked
+
+
+def _task_hits(ctx: Context) -> list[tuple[Doc, Hit, Entry]]:
+    """``ctx.entity_hits("task")``, without resolving the kind of hits that name no task at all (most of
+    them): a hit can resolve to a task only when one of its entries is one."""
+    if ctx.resolved is not None:
+        return ctx.entity_hits("task")
+    entry_of = ctx.lexicon.entry
+    out = []
+    for doc in ctx.docs:
+        for hit in ctx.hits[doc.field]:
+            for e in hit.entries:
+                if entry_of(e).kind == "task":
+                    entry = ctx.kind_of(hit, doc)
+                    if entry is not None and entry.kind == "task" and not ctx._redefined(doc, hit, entry):
+                        out.append((doc, hit, entry))
+                    break
+    return out
 
 
 def _title_name(title: str) -> str:
