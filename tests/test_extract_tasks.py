@@ -151,3 +151,50 @@ def test_results_do_not_depend_on_what_ran_before() -> None:
               title="Speech Emotion Recognition at Scale")
         assert tasks(abstract, title="Sparse Queries for Multi-Object Tracking") == first
     assert any("tracking" in t for t in first)
+
+
+def test_expansion_of_an_acronym_the_paper_proposes_is_not_a_task() -> None:
+    got = tasks("We propose Sparse Gradient Routing Tuning (SpaGRT). SpaGRT beats sparse gradient routing tuning "
+                "baselines on sparse gradient routing tuning.")
+    assert not any("routing tuning" in t for t in got)
+
+
+def test_defined_task_acronym_without_proposing_verb_is_a_task() -> None:
+    got = tasks("Models fail at Lane Boundary Detection (LBD) in rain. LBD errors cause crashes. LBD is hard.")
+    assert "lane boundary detection" in got
+
+
+def test_name_given_with_named_is_not_a_task() -> None:
+    text = ("We introduce a formulation {} ``user-centric ranking''. We study user-centric ranking at scale, "
+            "and user-centric ranking is simple.")
+    assert any("user-centric" in t for t in tasks(text.format("for")))  # the same phrase, not named: a task
+    got = tasks(text.format("named"))
+    assert not any("user-centric" in t for t in got)
+
+
+def test_dataset_acronym_spelled_out_as_an_activity_names_a_task() -> None:
+    got = tasks("Results on Fine-Grained Visual Classification (FGVC) benchmarks improve. FGVC remains open; "
+                "FGVC models overfit.")
+    assert "fine-grained visual classification" in got
+
+
+def test_listed_method_acronym_expansion_stays_excluded() -> None:
+    got = tasks("Low-Rank Adaptation (LoRA) is popular. LoRA saves memory, and LoRA helps low-rank adaptation.")
+    assert "low-rank adaptation" not in got
+
+
+def test_coordinated_head_followed_by_its_own_noun_keeps_apart() -> None:
+    got = tasks("We design algorithms for data collection tasks like active learning and pure-exploration "
+                "multi-armed bandits.")
+    assert "active learning" in got
+    assert "active pure-exploration" not in got
+    got = tasks("Scene understanding matters. We study scene generation and editing tasks.")
+    assert "scene editing" in got
+
+
+def test_single_mention_far_from_cues_is_no_task_but_a_cued_one_is() -> None:
+    filler = "Our results are strong and our code is released today for everyone. "
+    got = tasks(filler + "It can also help lane boundary detection a little.")
+    assert "lane boundary detection" not in got
+    got = tasks(filler + "We address lane boundary detection in heavy rain.")
+    assert "lane boundary detection" in got
