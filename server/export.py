@@ -6,17 +6,23 @@ other arguments), ``sparql`` (a CONSTRUCT), ``entity`` and ``depth`` (a neighbou
 both in the service's one JSON error shape.
 
 The store is opened read-only per request: an export reads the whole graph once, so the open is cheap
-next to the work, and it always sees the generation published last. Exports do not go through the query
-executor's worker processes, because the body is streamed from this process.
+next to the work, and it always sees the generation published last. Views, neighbourhoods and canned
+queries are our own bounded queries and run here. A ``sparql`` CONSTRUCT is code from the client, so it is
+evaluated like any ``/sparql`` query: in a query worker, under the timeout, the row (triple) cap and the
+sandbox that refuses ``SERVICE`` and ``LOAD``; its triples come back as N-Triples and are shaped here.
+A cut answer is reported in ``X-Result-Truncated``.
 """
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from kg import store as kg_store
 from kg.errors import QueryError, UnknownQuery
 from kg.export import FORMATS, UnknownEntity, UnknownFormat, UnknownView, export_to_stream
+from kg.queries import with_prefixes
+from server.executor import NotAcceptable
 
 bp = Blueprint("export", __name__)
 
@@ -42,12 +48,13 @@ def export(fmt: str) -> Response:
     except ValueError:
         return _error(400, "depth must be an integer (1-3)")
     params = {key: value for key, value in args.items() if key not in RESERVED}
+    triples, truncated = _constructed(args["sparql"]) if args.get("sparql") else (None, False)
     store = kg_store.open_read(current_app.config["STORE"])
     try:
         stream = export_to_stream(
             store, fmt, view=args.get("view") or "entities", canned=args.get("query") or None, params=params,
-            sparql=args.get("sparql") or None, entity=args.get("entity") or None, depth=depth,
-            dynamic=args.get("dynamic", "").lower() in _TRUE,
+            entity=args.get("entity") or None, depth=depth, dynamic=args.get("dynamic", "").lower() in _TRUE,
+            triples=triples,
         )
     except (UnknownFormat, UnknownView, UnknownEntity, UnknownQuery) as exc:
         return _error(404, str(exc))
@@ -55,7 +62,23 @@ def export(fmt: str) -> Response:
         return _error(400, str(exc))
     response = Response(stream_with_context(stream.chunks), mimetype=stream.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{stream.filename}"'
+    response.headers["X-Result-Truncated"] = "true" if truncated else "false"
     if stream.nodes is not None:
         response.headers["X-Graph-Nodes"] = str(stream.nodes)
         response.headers["X-Graph-Edges"] = str(stream.edges)
     return response
+
+
+def _constructed(sparql: str) -> tuple[list[ox.Triple], bool]:
+    """A client's CONSTRUCT, answered by the query executor (sandbox, timeout, triple cap), as triples.
+
+    :raises QueryError: bad SPARQL, ``SERVICE``/``LOAD``, or a query that is not a CONSTRUCT/DESCRIBE.
+    :raises server.executor.QueryTimeout: out of time (503, like ``/sparql``).
+    """
+    executor = current_app.extensions["kg.executor"]
+    try:
+        outcome = executor.run(with_prefixes(sparql), accept="application/n-triples")
+    except NotAcceptable:
+        raise QueryError("sparql must be a CONSTRUCT (or DESCRIBE) query") from None
+    triples = [quad.triple for quad in ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)]
+    return triples, outcome.truncated

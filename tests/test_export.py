@@ -329,3 +329,53 @@ def test_http_export_view_and_errors(client: object, store: ox.Store) -> None:
         response = client.get(url)  # type: ignore[attr-defined]
         assert response.status_code == status, url
         assert response.get_json() == {"ok": False, "error": response.get_json()["error"], "status": status}
+
+
+def test_http_construct_gives_the_same_export_as_the_cli(client: object, store: ox.Store) -> None:
+    sparql = "CONSTRUCT { ?p pg:usesModel ?m . ?m a pg:Model } WHERE { ?p pg:usesModel ?m }"
+    response = client.get("/export/turtle", query_string={"sparql": sparql})  # type: ignore[attr-defined]
+    assert response.status_code == 200 and response.headers["X-Result-Truncated"] == "false"
+    served = {q.triple for q in ox.parse(response.data, format=ox.RdfFormat.TURTLE)}
+    local = {q.triple for q in ox.parse(body(export_to_stream(store, "turtle", sparql=sparql).chunks),
+                                        format=ox.RdfFormat.TURTLE)}
+    assert served == local and served
+    response = client.get("/export/graphml", query_string={"sparql": sparql})  # type: ignore[attr-defined]
+    built = select_graph(store, sparql=sparql)
+    read = nx.read_graphml(io.BytesIO(response.data))
+    assert (read.number_of_nodes(), read.number_of_edges()) == (built.number_of_nodes(), built.number_of_edges())
+
+
+@pytest.fixture()
+def strict_client(store_dir: Path) -> Iterator[object]:
+    """The app with a 1 s query timeout and a 5-row cap, to see exports obey the service's limits."""
+    from server import create_app
+
+    app = create_app({"STORE": str(store_dir), "TESTING": True, "QUERY_TIMEOUT": 1.0, "MAX_ROWS": 5})
+    yield app.test_client()
+    app.extensions["kg.executor"].close()
+
+
+def test_http_construct_obeys_sandbox_timeout_and_cap(strict_client: object) -> None:
+    import socket
+    import time
+
+    get = strict_client.get  # type: ignore[attr-defined]
+    with socket.create_server(("127.0.0.1", 0)) as sink:
+        sink.settimeout(0.1)
+        port = sink.getsockname()[1]
+        service = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
+        response = get("/export/gexf", query_string={"sparql": service})
+        assert response.status_code == 400 and "SERVICE" in response.get_json()["error"]
+        with pytest.raises(TimeoutError):
+            sink.accept()  # nothing ever connected
+    heavy = ("CONSTRUCT { <http://e/a> <http://e/n> ?n } WHERE { "
+             "{ SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } }")
+    started = time.perf_counter()
+    response = get("/export/turtle", query_string={"sparql": heavy})
+    assert response.status_code == 503 and "timed out" in response.get_json()["error"]
+    assert time.perf_counter() - started < 1.0 + 1.0
+    response = get("/export/nquads", query_string={"sparql": "SELECT * { ?s ?p ?o }"})
+    assert response.status_code == 400 and "CONSTRUCT" in response.get_json()["error"]
+    response = get("/export/nquads", query_string={"sparql": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"})
+    assert response.status_code == 200 and response.headers["X-Result-Truncated"] == "true"
+    assert len(list(ox.parse(response.data, format=ox.RdfFormat.N_QUADS))) == 5

@@ -1,6 +1,7 @@
 """Exports for Gephi and other tools: one code path for ``kg export`` and ``GET /export/<format>``.
 
-Choosing what to export (first match wins): ``sparql`` (a CONSTRUCT), ``canned`` (a canned query and its
+Choosing what to export (first match wins): ``triples`` (a CONSTRUCT's answer computed elsewhere: the
+service evaluates user CONSTRUCTs in its sandboxed, timed query workers), ``sparql`` (a CONSTRUCT), ``canned`` (a canned query and its
 ``params``), ``entity`` (its ``depth``-hop neighbourhood), else the named ``view`` (see :func:`list_views`).
 Graph formats (GEXF, GraphML, CSV) take any of these; RDF formats (N-Quads, Turtle) dump the whole store
 or a CONSTRUCT's triples. Everything is written as a stream of byte chunks.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from kg.export import csv as csv_export
 from kg.export import gexf, graphml
 from kg.export import rdf as rdf_export
 from kg.export.catalog import Catalog
-from kg.export.subgraphs import UnknownEntity, canned_graph, construct_graph, neighbourhood_graph
+from kg.export.subgraphs import UnknownEntity, canned_graph, construct_graph, neighbourhood_graph, triples_graph
 from kg.export.views import UnknownView, build_view, list_views
 
 __all__ = [
@@ -52,13 +53,15 @@ class ExportStream:
 
 def select_graph(store: ox.Store, *, view: str = "entities", canned: str | None = None,
                  params: Mapping[str, str] | None = None, sparql: str | None = None,
-                 entity: str | None = None, depth: int = 1) -> nx.Graph:
+                 entity: str | None = None, depth: int = 1, triples: Iterable[ox.Triple] | None = None) -> nx.Graph:
     """The graph to export, chosen as described in the module docstring.
 
     :raises QueryError: bad query or arguments (:class:`UnknownView`, :class:`UnknownEntity`,
         :class:`kg.errors.UnknownQuery` for names that do not exist).
     """
     catalog = Catalog(store)
+    if triples is not None:
+        return triples_graph(catalog, triples)
     if sparql:
         return construct_graph(catalog, sparql)
     if canned:
@@ -75,7 +78,8 @@ def _slug(graph: nx.Graph) -> str:
 
 def export_to_stream(store: ox.Store, fmt: str, *, view: str = "entities", canned: str | None = None,
                      params: Mapping[str, str] | None = None, sparql: str | None = None,
-                     entity: str | None = None, depth: int = 1, dynamic: bool = False) -> ExportStream:
+                     entity: str | None = None, depth: int = 1, dynamic: bool = False,
+                     triples: Iterable[ox.Triple] | None = None) -> ExportStream:
     """Check the arguments and select the graph now (so errors come before any byte is sent), then return
     the body as a lazy stream of chunks.
 
@@ -86,12 +90,14 @@ def export_to_stream(store: ox.Store, fmt: str, *, view: str = "entities", canne
         if canned or entity or view != "entities":
             raise QueryError(f"{fmt} exports the whole store or a SPARQL CONSTRUCT; "
                              "views, canned queries and neighbourhoods export as gexf, graphml or csv")
-        name = "construct" if sparql else "papergraph"
-        return ExportStream(rdf_export.MEDIA_TYPES[fmt], f"{name}.{rdf_export.EXTENSIONS[fmt]}",
-                            rdf_export.iter_dump(store, fmt, sparql))
+        name = "construct" if sparql or triples is not None else "papergraph"
+        chunks = (rdf_export.iter_triples(triples, fmt) if triples is not None
+                  else rdf_export.iter_dump(store, fmt, sparql))
+        return ExportStream(rdf_export.MEDIA_TYPES[fmt], f"{name}.{rdf_export.EXTENSIONS[fmt]}", chunks)
     if fmt not in GRAPH_FORMATS:
         raise UnknownFormat(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    graph = select_graph(store, view=view, canned=canned, params=params, sparql=sparql, entity=entity, depth=depth)
+    graph = select_graph(store, view=view, canned=canned, params=params, sparql=sparql, entity=entity, depth=depth,
+                         triples=triples)
     media_type, extension = GRAPH_FORMATS[fmt]
     if fmt == "gexf":
         chunks = gexf.iter_gexf(graph, dynamic=dynamic)

@@ -55,6 +55,18 @@ def dump(store: ox.Store, fmt: str, out: IO[bytes], sparql: str | None = None) -
         ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 
 
+def iter_triples(triples: Iterable[ox.Triple], fmt: str) -> Iterator[bytes]:
+    """Triples already computed (a CONSTRUCT answered by the service's query workers) in ``fmt``, in chunks."""
+    with tempfile.TemporaryFile(prefix="kg-export-") as spool:
+        if fmt == "nquads":
+            ox.serialize(_as_quads(triples), spool, ox.RdfFormat.N_QUADS)
+        else:
+            ox.serialize(triples, spool, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+        spool.seek(0)
+        while chunk := spool.read(CHUNK):
+            yield chunk
+
+
 def iter_dump(store: ox.Store, fmt: str, sparql: str | None = None) -> Iterator[bytes]:
     """:func:`dump` in chunks, through a temporary file.
 

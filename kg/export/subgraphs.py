@@ -6,7 +6,7 @@ type, paper count, dates) whichever way it was selected; ``degree`` is the degre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 import pyoxigraph as ox
@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.export.catalog import Catalog, local_name, text
 from kg.export.views import entity_graph, finish
-from kg.queries import run_rows, with_prefixes
+from kg.queries import run_rows
 from kg.vocab import DCTERMS, RDF_TYPE, RDFS_LABEL
 
 _LABELS = (RDFS_LABEL, DCTERMS + "title")
@@ -74,22 +74,24 @@ def canned_graph(catalog: Catalog, name: str, params: Mapping[str, str]) -> nx.G
 
 
 def construct_graph(catalog: Catalog, sparql: str) -> nx.Graph:
-    """The triples of a CONSTRUCT as a graph: IRI/blank-node objects are edges (kind = predicate local
-    name), ``rdf:type`` gives a node's type, ``rdfs:label``/``dcterms:title`` its label; other literals
-    are dropped. Nodes the store knows keep the store's label, type, paper count and dates.
+    """The triples of a CONSTRUCT, evaluated on the catalog's store, as a graph (see :func:`triples_graph`).
 
     :raises QueryError: syntax errors, or a query that is not a CONSTRUCT.
     """
-    try:
-        result = catalog.store.query(with_prefixes(sparql), use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
-    if not isinstance(result, ox.QueryTriples):
-        raise QueryError("--sparql must be a CONSTRUCT (or DESCRIBE) query")
+    from kg.export.rdf import construct
+
+    return triples_graph(catalog, construct(catalog.store, sparql))
+
+
+def triples_graph(catalog: Catalog, triples: Iterable[ox.Triple]) -> nx.Graph:
+    """Triples (a CONSTRUCT's answer) as a graph: IRI/blank-node objects are edges (kind = predicate local
+    name), ``rdf:type`` gives a node's type, ``rdfs:label``/``dcterms:title`` its label; other literals
+    are dropped. Nodes the store knows keep the store's label, type, paper count and dates.
+    """
     graph = nx.MultiDiGraph()
     types: dict[str, set[str]] = {}
     labels: dict[str, str] = {}
-    for triple in result:
+    for triple in triples:
         s, p, o = text(triple.subject), triple.predicate.value, triple.object
         if p == RDF_TYPE and not isinstance(o, ox.Literal):
             types.setdefault(s, set()).add(local_name(text(o)))
