@@ -29,7 +29,7 @@ from kg import rdf, readers, store
 from kg.errors import InputError, StoreError
 from kg.identity import content_hash, entity_iri, paper_graph, paper_key
 from kg.model import EntityRef, Paper, PaperRecord
-from kg.search_index import build_index, index_path
+from kg.search_index import build_index, build_index_from_nquads, index_path
 from kg.summary import SummaryBuilder, compute_summary
 from kg.vocab import PG
 
@@ -309,23 +309,34 @@ def _build_generation(
     for path in (spool, listing_spool):
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     summary.phases["load"] = time.time() - started
-    finish_generation(target, generation, summary.phases, summarised=not previous_exists)
+    # A fresh build's spools hold the whole graph: the index reads them instead of the store.
+    finish_generation(target, generation, summary.phases, summarised=not previous_exists,
+                      sources=None if previous_exists else ([spool, listing_spool], counts))
     summary.quads = len(target)
     del target
 
 
 def finish_generation(
-    target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False
+    target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False,
+    sources: tuple[list[Path], SummaryBuilder] | None = None,
 ) -> None:
     """Derived structures every new generation needs before it is published, whoever wrote it
-    (build, append, ``kg load``, an authorised update): the summary graph, the search index, and a
-    compaction (bulk loads leave the store uncompacted and read-only handles never compact it)."""
+    (build, append, ``kg load``, an authorised update): the summary graph, the index
+    (:mod:`kg.search_index`; from ``sources`` when given: the N-Quads files that make up the whole
+    store and the counts accumulated while writing them; else from the store), and a compaction
+    (bulk loads leave the store uncompacted and read-only handles never compact it)."""
     phases = {} if phases is None else phases
     if not summarised:
         started = time.time()
         compute_summary(target)
         phases["summary"] = time.time() - started
-    for name, step in (("index", lambda: build_index(target, index_path(generation))), ("optimize", target.optimize)):
+    def index() -> None:
+        if sources is None:
+            build_index(target, index_path(generation))
+        else:
+            build_index_from_nquads(sources[0], index_path(generation), summary=sources[1])
+
+    for name, step in (("index", index), ("optimize", target.optimize)):
         started = time.time()
         step()
         phases[name] = time.time() - started

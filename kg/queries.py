@@ -17,10 +17,13 @@ Request arguments starting with ``_`` are reserved for the caller (``_limit``, `
 
 Query shape: a subquery resolves an entity argument (an IRI through its own label, so an index lookup;
 a name by case-insensitive label/altLabel match), then ``LATERAL { ... }`` (SEP-0006, supported by
-Oxigraph and Jena) runs the body once per resolved entity. Without it Oxigraph hash-joins the body,
-evaluated over the whole graph, with the resolved entity: 100-500x slower at 20k papers. Precomputed
-structures (counts, a lower-cased label index) can replace the resolution or the body without changing
-a query's name, parameters or columns.
+Oxigraph and Jena) runs the body once per resolved entity. The name match scans every label, so an
+entity parameter may declare ``lookup=KIND bind=VAR``: when the generation has an index
+(:mod:`kg.answers`), the server looks the value up there first and, when it names exactly one entity,
+also binds ``?VAR`` to that IRI, which turns the scan into lookups on one subject; the query still
+checks the match itself, so the answer is the same with or without the index. Aggregating and ranking
+queries are answered from the index's tables altogether (:mod:`kg.answers`); the ``.rq`` stays their
+definition and a test compares both answers.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from kg.errors import QueryError, UnknownQuery
 from kg.resources import queries_dir
 
 __all__ = [
-    "PARAM_KINDS", "PREFIXES", "CannedQuery", "Param", "Prepared", "bind_params", "get_query", "load_catalog",
+    "LOOKUPS", "PARAM_KINDS", "PREFIXES", "CannedQuery", "Param", "Prepared", "bind_params", "get_query",
+    "load_catalog",
     "page_window", "parse_query_text", "prepare", "run_rows", "with_prefixes",
 ]
 
@@ -57,6 +61,10 @@ PREFIXES: dict[str, str] = {
     "dcat": "http://www.w3.org/ns/dcat#",
 }
 PARAM_KINDS = ("iri", "entity", "string", "int")
+#: How the index may resolve an entity parameter before the query runs (``lookup=`` in the header):
+#: a name or alias of an entity of that pg: class; any entity name in the entities graph, an arXiv id,
+#: identifier or exact title (``entity``); or only the paper keys (``paper``).
+LOOKUPS = ("Dataset", "Task", "Method", "Model", "entity", "paper")
 #: Longest accepted string value: labels are short, and a huge value only costs the server time.
 MAX_VALUE_LENGTH = 500
 MAX_INT = 10**9  #: integer arguments must stay below this in absolute value
@@ -76,6 +84,8 @@ class Param:
     help: str
     default: str | None = None
     example: str | None = None
+    lookup: str | None = None  #: how the index resolves an entity value (see :data:`LOOKUPS`)
+    bind: str | None = None  #: the projected variable that holds the resolved IRI
 
     @property
     def required(self) -> bool:
@@ -153,10 +163,15 @@ def _parse_param(where: str, value: str) -> Param:
     extra: dict[str, str] = {}
     for option in options:
         key, sep, val = option.partition("=")
-        if not sep or key not in ("default", "example"):
+        if not sep or key not in ("default", "example", "lookup", "bind"):
             raise QueryError(f"{where}: unknown option {option!r}")
         extra[key] = val
-    return Param(name, kind, help_text, extra.get("default"), extra.get("example"))
+    if ("lookup" in extra) != ("bind" in extra) or ("lookup" in extra and kind != "entity"):
+        raise QueryError(f"{where}: 'lookup=' and 'bind=' go together, on an entity parameter")
+    if extra.get("lookup", LOOKUPS[0]) not in LOOKUPS or not _VARIABLE.match(extra.get("bind", "x")):
+        raise QueryError(f"{where}: lookup= must be one of {', '.join(LOOKUPS)} and bind= a variable name")
+    return Param(name, kind, help_text, extra.get("default"), extra.get("example"), extra.get("lookup"),
+                 extra.get("bind"))
 
 
 def _columns(text: str, where: str) -> tuple[str, ...]:
@@ -198,6 +213,7 @@ def parse_query_text(text: str, source: str = "<query>") -> CannedQuery:
     full = with_prefixes(text)
     columns = _columns(full, source)
     missing = [p.name for p in params if p.name not in columns]
+    missing += [p.bind for p in params if p.bind and p.bind not in columns]
     if missing:
         raise QueryError(f"{source}: parameters must be projected by the SELECT clause: {', '.join(missing)}")
     return CannedQuery(name, fields["description"], tuple(params), full, int(limit.group(1)), columns, source)

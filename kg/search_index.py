@@ -1,34 +1,100 @@
-"""A label index beside each store generation, for fast case-insensitive search by name.
+"""The index beside each store generation: names, counts, co-occurrences and results in SQLite.
 
-SPARQL can only answer "labels containing 'gsm'" by scanning every label (Oxigraph has no text
-index), which grows with the graph. At build time we copy each entity's and paper's names into a
-SQLite file next to the generation (``generations/G.search.sqlite``) with a B-tree on the folded name
-(exact and prefix matches are range scans) and an FTS5 trigram index (substring matches of three or more
-characters). It answers exactly what ``queries/search.rq`` answers; a test checks both agree.
+Oxigraph has no text index and keeps no aggregates, so "labels containing 'gsm'", "the dataset named
+gsm8k (any case)", "most used datasets" or "the leaderboard of X" would scan or join many facts on every
+request. At build time we copy what those questions need into ``generations/G.search.sqlite`` (beside
+the generation, so RocksDB never sees it; store GC deletes it with its generation):
+
+- ``entity``/``name``/``name_trigram``: names and aliases folded to lower case (B-tree for exact and
+  prefix matches, FTS5 trigrams for substrings), for ``search`` and for resolving entity parameters;
+- ``exact``: arXiv ids, identifiers and titles (as N-Triples terms), for resolving paper parameters;
+- ``label``, ``type``, ``paper_count``, ``pair``: labels, pg: classes, ``pg:paperCount`` and the
+  ``pg:CoOccurrence`` pairs of ``graph/summary`` (:mod:`kg.summary`);
+- ``result``, ``reports``, ``paper``, ``proposes``, ``uses_model``: what ``leaderboard`` and
+  ``benchmarks`` read; ``benchmarks`` (no parameters) is stored as its finished answer.
+
+The tables are filled from quads, either the build's own N-Quads spool (a fresh build: a line filter
+then a parse, no store reads) or predicate scans of the store (append, ``kg load``, Dask).
+:mod:`kg.answers` answers queries from these tables; a test checks every answer against its ``.rq``.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.vocab import PG
+from kg.summary import SummaryBuilder
+from kg.vocab import DCTERMS, ENTITIES_GRAPH, PG, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, XSD
 
 SUFFIX = ".search.sqlite"
 KINDS = ("Paper", "Dataset", "Method", "Model", "Task", "Repository", "Link")
-
-_NAMES = f"""
-PREFIX pg: <{PG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?name ?label ?class ?papers WHERE {{
-  VALUES ?class {{ {" ".join("pg:" + k for k in KINDS)} }}
-  ?entity a ?class ; rdfs:label ?label ; rdfs:label|skos:altLabel ?name .
-  OPTIONAL {{ ?entity pg:paperCount ?papers }}
-}}"""
+_CLASSES = frozenset(PG + k for k in KINDS)  #: the classes any answer or lookup reads
+_STRING = XSD + "string"
+_NUMERIC = frozenset(XSD + t for t in ("integer", "decimal", "double", "float", "int", "long"))
+_EXACT = {PG + "arxivId": "arxiv", DCTERMS + "identifier": "identifier", DCTERMS + "title": "title"}
+#: Every predicate the index reads; everything else (evidence, abstracts, provenance) is skipped.
+PREDICATES = frozenset({
+    RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, PG + "paperCount", PG + "first", PG + "second", PG + "weight",
+    *_EXACT, DCTERMS + "date", PG + "reportsResult", PG + "onDataset", PG + "value", PG + "rawValue",
+    PG + "unit", PG + "metric", PG + "proposesMethod", PG + "usesModel",
+})
+_SUMMARY = frozenset({PG + "paperCount", PG + "first", PG + "second", PG + "weight"})
+_SCHEMA = """
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT NULL,
+                     kind TEXT NOT NULL, papers INTEGER NOT NULL, UNIQUE (iri, kind));
+CREATE TABLE name (entity INTEGER NOT NULL REFERENCES entity(id), folded TEXT NOT NULL);
+CREATE VIRTUAL TABLE name_trigram USING fts5(folded, content='name', tokenize='trigram');
+CREATE TABLE lookup (folded TEXT NOT NULL, iri TEXT NOT NULL, entities_graph INTEGER NOT NULL);
+CREATE TABLE exact (term TEXT NOT NULL, iri TEXT NOT NULL);
+CREATE TABLE label (iri TEXT NOT NULL, label TEXT NOT NULL);
+CREATE TABLE type (iri TEXT NOT NULL, class TEXT NOT NULL, PRIMARY KEY (iri, class)) WITHOUT ROWID;
+CREATE TABLE paper_count (iri TEXT PRIMARY KEY, papers INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE pair (first TEXT NOT NULL, second TEXT NOT NULL, weight INTEGER NOT NULL);
+CREATE TABLE result (iri TEXT NOT NULL, dataset TEXT NOT NULL);
+CREATE TABLE result_value (iri TEXT NOT NULL, value TEXT NOT NULL, number REAL);
+CREATE TABLE result_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE reports (paper TEXT NOT NULL, result TEXT NOT NULL);
+CREATE TABLE paper_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE contributes (paper TEXT NOT NULL, attr TEXT NOT NULL, entity TEXT NOT NULL);
+"""
+#: Created after the rows are in (faster than keeping them up to date row by row).
+_INDEXES = """
+CREATE INDEX name_folded ON name (folded);
+CREATE INDEX lookup_folded ON lookup (folded);
+CREATE INDEX exact_term ON exact (term);
+CREATE INDEX label_iri ON label (iri);
+CREATE INDEX type_class ON type (class);
+CREATE INDEX pair_first ON pair (first);
+CREATE INDEX result_dataset ON result (dataset);
+CREATE INDEX result_value_iri ON result_value (iri);
+CREATE INDEX result_attr_iri ON result_attr (iri, attr);
+CREATE INDEX reports_result ON reports (result);
+CREATE INDEX paper_attr_iri ON paper_attr (iri, attr);
+CREATE INDEX contributes_paper ON contributes (paper, attr);
+"""
+#: ``benchmarks.rq`` has no parameters: its answer is computed once here. GROUP_CONCAT parts are sorted;
+#: as in Oxigraph, one unbound ?metric in a group (a result without a metric) leaves the concatenation unbound.
+_BENCHMARKS = """
+CREATE TABLE benchmarks AS
+SELECT r.dataset AS benchmark, l.label AS label, COUNT(DISTINCT r.iri) AS results,
+       COUNT(DISTINCT p.paper) AS papers,
+       CASE WHEN EXISTS (SELECT 1 FROM result r2 JOIN reports p2 ON p2.result = r2.iri
+                         WHERE r2.dataset = r.dataset AND NOT EXISTS (
+                             SELECT 1 FROM result_attr a WHERE a.iri = r2.iri AND a.attr = 'metric'))
+            THEN NULL
+            ELSE (SELECT group_concat(metric, ', ') FROM (
+                SELECT DISTINCT a.value AS metric FROM result r2 JOIN result_attr a ON a.iri = r2.iri
+                AND a.attr = 'metric' JOIN reports p2 ON p2.result = r2.iri WHERE r2.dataset = r.dataset
+                ORDER BY a.value)) END AS metrics
+FROM result r JOIN reports p ON p.result = r.iri JOIN label l ON l.iri = r.dataset
+GROUP BY r.dataset, l.label
+ORDER BY results DESC, l.label
+LIMIT 200
+"""
 
 
 def index_path(generation: Path) -> Path:
@@ -36,70 +102,172 @@ def index_path(generation: Path) -> Path:
     return generation.with_name(generation.name + SUFFIX)
 
 
+def encode(term: ox.NamedNode | ox.Literal | Any) -> str:
+    """A literal as stored: its lexical form, plus ``\\x00`` and the datatype (or ``@lang``) unless it
+    is a plain string, so plain strings sort as themselves and every literal comes back exactly."""
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"{term.value}\x00@{term.language}"
+        if term.datatype.value != _STRING:
+            return f"{term.value}\x00{term.datatype.value}"
+    return str(term.value)
+
+
+def decode(value: str | None) -> ox.Literal | None:
+    """The literal :func:`encode` stored."""
+    if value is None:
+        return None
+    lexical, sep, tag = value.partition("\x00")
+    if not sep:
+        return ox.Literal(lexical)
+    if tag.startswith("@"):
+        return ox.Literal(lexical, language=tag[1:])
+    return ox.Literal(lexical, datatype=ox.NamedNode(tag))
+
+
+class _Tables:
+    """Rows collected from quads, deduplicated (the union default graph treats triples as a set here:
+    the build never writes one triple into two graphs)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, set[tuple[Any, ...]]] = {t: set() for t in (
+            "lookup", "exact", "label", "type", "paper_count", "result", "result_value", "result_attr",
+            "reports", "paper_attr", "contributes")}
+        self.pairs: dict[str, list[Any]] = {}
+
+    def add(self, quad: ox.Quad) -> None:
+        subject, o = quad.subject, quad.object
+        if isinstance(subject, ox.Triple) or isinstance(o, ox.Triple):
+            return  # RDF-star terms: nothing the index reads
+        s, p = subject.value, quad.predicate.value
+        rows = self.rows
+        if p == RDF_TYPE:
+            if o.value in _CLASSES:
+                rows["type"].add((s, o.value[len(PG):]))
+        elif p in (RDFS_LABEL, SKOS_ALT_LABEL):
+            if not isinstance(o, ox.Literal):
+                return
+            in_entities = isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == ENTITIES_GRAPH
+            rows["lookup"].add((o.value.lower(), s, int(in_entities)))
+            if p == RDFS_LABEL:
+                rows["label"].add((s, encode(o)))
+        elif p in _EXACT:
+            rows["exact"].add((str(o), s))
+            if p == DCTERMS + "title":
+                rows["paper_attr"].add((s, "title", encode(o)))
+        elif p == DCTERMS + "date":
+            rows["paper_attr"].add((s, "date", encode(o)))
+        elif p == PG + "paperCount":
+            rows["paper_count"].add((s, int(o.value)))
+        elif p in (PG + "first", PG + "second", PG + "weight"):
+            slot = ("first", "second", "weight").index(p[len(PG):])
+            self.pairs.setdefault(s, [None, None, None])[slot] = o.value
+        elif p == PG + "onDataset":
+            rows["result"].add((s, o.value))
+        elif p == PG + "value":
+            numeric = isinstance(o, ox.Literal) and o.datatype.value in _NUMERIC
+            rows["result_value"].add((s, encode(o), float(o.value) if numeric else None))
+        elif p in (PG + "rawValue", PG + "unit", PG + "metric"):
+            rows["result_attr"].add((s, p[len(PG):], encode(o)))
+        elif p == PG + "reportsResult":
+            rows["reports"].add((s, o.value))
+        elif p in (PG + "proposesMethod", PG + "usesModel"):
+            rows["contributes"].add((s, p[len(PG):], o.value))
+
+    def add_summary(self, summary: SummaryBuilder) -> None:
+        """The counts and pairs a fresh build accumulated (the rows its summary graph holds)."""
+        self.rows["paper_count"].update(summary.paper_count.items())
+        for (kind, a, b), n in summary.pairs.items():
+            self.pairs[f"{kind} {a} {b}"] = [a, b, n]
+
+    def write(self, path: Path) -> int:
+        """Write every table to a fresh SQLite file at ``path``; returns the number of search names."""
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp)
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+            self._canonical_literals()
+            for table, rows in self.rows.items():
+                if rows:
+                    marks = ", ".join("?" * len(next(iter(rows))))
+                    db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608 - fixed names
+            db.executemany("INSERT INTO pair VALUES (?, ?, ?)",
+                           ((a, b, int(w)) for a, b, w in self.pairs.values() if None not in (a, b, w)))
+            db.executescript(_INDEXES)
+            names = self._search_tables(db)
+            db.executescript(_BENCHMARKS)
+            db.commit()
+        finally:
+            db.close()
+        tmp.replace(path)
+        return names
+
+    def _canonical_literals(self) -> None:
+        """Typed values as the store gives them back (it keeps numbers and dates in a canonical form:
+        ``"3.0"^^xsd:double`` reads as ``"3"``), by a round trip through an in-memory store."""
+        typed = {value for _, value, _ in self.rows["result_value"] if "\x00" in value}
+        typed |= {value for _, attr, value in self.rows["paper_attr"] if attr == "date" and "\x00" in value}
+        if not typed:
+            return
+        ordered = sorted(typed)
+        memory = ox.Store()
+        predicate = ox.NamedNode(PG + "value")
+        memory.extend(ox.Quad(ox.NamedNode(f"urn:x-index:{i}"), predicate, decode(v))  # type: ignore[arg-type]
+                      for i, v in enumerate(ordered))
+        canonical = {ordered[int(q.subject.value.rsplit(":", 1)[1])]: encode(q.object) for q in memory}
+        self.rows["result_value"] = {(iri, canonical.get(v, v), n) for iri, v, n in self.rows["result_value"]}
+        self.rows["paper_attr"] = {(iri, a, canonical.get(v, v)) for iri, a, v in self.rows["paper_attr"]}
+
+    def _search_tables(self, db: sqlite3.Connection) -> int:
+        """``entity`` (typed, labelled things of :data:`KINDS`) and their folded names, as search.rq sees them."""
+        db.executescript(f"""
+            INSERT INTO entity (iri, label, kind, papers)
+            SELECT t.iri, l.label, t.class, COALESCE(c.papers, 0) FROM type t
+            JOIN label l ON l.iri = t.iri LEFT JOIN paper_count c ON c.iri = t.iri
+            WHERE t.class IN ({", ".join(f"'{k}'" for k in KINDS)}) GROUP BY t.iri, t.class;
+            INSERT INTO name (entity, folded)
+            SELECT DISTINCT e.id, k.folded FROM entity e JOIN lookup k ON k.iri = e.iri ORDER BY e.id, k.folded;
+            INSERT INTO name_trigram (name_trigram) VALUES ('rebuild');
+        """)  # noqa: S608 - the only text put in is KINDS
+        return int(db.execute("SELECT COUNT(*) FROM name").fetchone()[0])
+
+
 def build_index(store: ox.Store, path: Path) -> int:
-    """Write the index for ``store`` to ``path`` (replacing any); returns the number of names indexed."""
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(path)
-    try:
-        db.executescript("""
-            CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT NULL,
-                                 kind TEXT NOT NULL, papers INTEGER NOT NULL, UNIQUE (iri, kind));
-            CREATE TABLE name (entity INTEGER NOT NULL REFERENCES entity(id), folded TEXT NOT NULL);
-            CREATE INDEX name_folded ON name (folded);
-            CREATE VIRTUAL TABLE name_trigram USING fts5(folded, content='name', tokenize='trigram');
-        """)
-        ids: dict[tuple[str, str], int] = {}
-        names: set[tuple[int, str]] = set()
-        for row in store.query(_NAMES, use_default_graph_as_union=True):
-            key = (row["entity"].value, row["class"].value[len(PG):])
-            if key not in ids:
-                papers = int(row["papers"].value) if row["papers"] is not None else 0
-                cursor = db.execute("INSERT INTO entity (iri, label, kind, papers) VALUES (?, ?, ?, ?)",
-                                    (key[0], row["label"].value, key[1], papers))
-                ids[key] = cursor.lastrowid or 0
-            names.add((ids[key], row["name"].value.lower()))
-        db.executemany("INSERT INTO name (entity, folded) VALUES (?, ?)", sorted(names))
-        db.execute("INSERT INTO name_trigram (name_trigram) VALUES ('rebuild')")
-        db.commit()
-        return len(names)
-    finally:
-        db.close()
+    """Write the index of ``store`` to ``path`` (replacing any) from predicate scans of the store."""
+    tables = _Tables()
+    for predicate in sorted(PREDICATES):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+            tables.add(quad)
+    return tables.write(path)
 
 
-def search(path: Path, q: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Entities and papers whose name contains ``q`` (case-insensitive): exact matches first, then
-    prefix, then substring, each by number of papers, then label (the order of ``search.rq``)."""
-    folded = q.lower()
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        if len(folded) >= 3:
-            escaped = '"' + folded.replace('"', '""') + '"'
-            candidates = "SELECT rowid FROM name_trigram WHERE name_trigram MATCH ?"
-            args: tuple[Any, ...] = (escaped,)
-        else:
-            candidates = "SELECT rowid FROM name WHERE instr(folded, ?) > 0"
-            args = (folded,)
-        rows = db.execute(f"""
-            SELECT e.iri, e.label, e.kind, MIN(CASE WHEN n.folded = ? THEN 0
-                                                   WHEN substr(n.folded, 1, length(?)) = ? THEN 1 ELSE 2 END) AS rank,
-                   e.papers
-            FROM name n JOIN entity e ON e.id = n.entity
-            WHERE n.rowid IN ({candidates}) AND instr(n.folded, ?) > 0
-            GROUP BY e.id
-            ORDER BY rank, e.papers DESC, e.label
-            LIMIT ? OFFSET ?""", (folded, folded, folded, *args, folded, limit, offset)).fetchall()  # noqa: S608
-    finally:
-        db.close()
-    return [{"q": q, "entity": iri, "label": label, "kind": kind, "rank": rank, "papers": papers}
-            for iri, label, kind, rank, papers in rows]
+def build_index_from_nquads(files: Iterable[Path], path: Path, summary: SummaryBuilder | None = None,
+                            chunk: int = 50_000) -> int:
+    """Write the index from the N-Quads files a generation was bulk-loaded from (one subject and
+    predicate per line, as :mod:`kg.rdf` writes them): lines are filtered by predicate before parsing.
+    With ``summary`` (what a fresh build accumulated), counts and pairs come from it, not the files."""
+    tables = _Tables()
+    skip = _SUMMARY if summary is not None else frozenset()
+    for lines in _kept_lines(files, PREDICATES - skip, chunk):
+        for quad in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+            tables.add(quad)
+    if summary is not None:
+        tables.add_summary(summary)
+    return tables.write(path)
 
 
-def search_solutions(path: Path, q: str, limit: int) -> tuple[list[str], list[list[Any]]]:
-    """:func:`search` shaped like the SELECT of ``search.rq`` (same columns, pyoxigraph terms)."""
-    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-    rows = [
-        [ox.Literal(r["q"]), ox.NamedNode(r["entity"]), ox.Literal(r["label"]), ox.Literal(r["kind"]),
-         ox.Literal(str(r["rank"]), datatype=integer), ox.Literal(str(r["papers"]), datatype=integer)]
-        for r in search(path, q, limit=limit)
-    ]
-    return ["q", "entity", "label", "kind", "rank", "papers"], rows
+def _kept_lines(files: Iterable[Path], predicates: frozenset[str], chunk: int) -> Iterator[str]:
+    wanted = {f"<{p}>" for p in predicates}
+    batch: list[str] = []
+    for file in files:
+        with open(file, encoding="utf-8") as lines:
+            for line in lines:
+                parts = line.split(" ", 2)
+                if len(parts) > 1 and parts[1] in wanted:
+                    batch.append(line)
+                    if len(batch) >= chunk:
+                        yield "".join(batch)
+                        batch = []
+    if batch:
+        yield "".join(batch)

@@ -20,9 +20,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from kg import queries
+from kg import answers, queries
 from kg.errors import QueryError, StoreError, UnknownQuery
-from kg.search_index import index_path, search_solutions
+from kg.search_index import index_path
 from kg.sparql import term_json, term_text
 from server.errors import json_error
 from server.executor import SelectOutcome
@@ -52,8 +52,7 @@ def run_query(name: str) -> Response:
     end = min(offset + limit, prepared.query.limit)
     executor = current_app.extensions["kg.executor"]
     cap = min(end, int(getattr(executor, "max_rows", end)))  # never more than the server's row cap
-    indexed = _from_index(name, prepared, executor, cap)
-    outcome = indexed or executor.select(prepared.text, substitutions=prepared.substitutions, max_rows=cap)
+    outcome, answered_from = _answer(prepared, executor, cap)
     rows = outcome.rows[offset:end]
     has_next = outcome.truncated and cap == end < prepared.query.limit
     capped = outcome.truncated and cap < end  # the server's row cap cut it short
@@ -71,25 +70,39 @@ def run_query(name: str) -> Response:
                  for row in rows],
         "count": len(rows), "limit": limit, "offset": offset, "next": next_url, "truncated": truncated,
     })
-    response.headers["X-Answered-From"] = "search-index" if indexed else "sparql"
+    response.headers["X-Answered-From"] = answered_from
     response.headers["X-Result-Rows"] = str(len(rows))
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
     return response
 
 
-def _from_index(name: str, prepared: queries.Prepared, executor: Any, cap: int) -> SelectOutcome | None:
-    """Answer ``search`` from the generation's label index (same rows as search.rq, without scanning
-    every label); None when there is no index (an external endpoint, a plain Oxigraph directory)."""
-    if name != "search" or not hasattr(executor, "generation_path"):
+def _answer(prepared: queries.Prepared, executor: Any, cap: int) -> tuple[SelectOutcome, str]:
+    """The rows and where they came from: ``index`` (computed from the generation's index tables),
+    ``sparql+index`` (the .rq, with its entity looked up in the index first) or ``sparql``."""
+    index = _index(executor)
+    if index is None:
+        return executor.select(prepared.text, substitutions=prepared.substitutions, max_rows=cap), "sparql"
+    computed = answers.answer(index, prepared, cap + 1)
+    if computed is not None:
+        columns, rows = computed
+        return SelectOutcome(columns=columns, rows=rows[:cap], truncated=len(rows) > cap), "index"
+    resolved = answers.resolve_params(index, prepared)
+    if resolved is None:  # the entity argument names nothing
+        return SelectOutcome(columns=list(prepared.query.columns), rows=[], truncated=False), "sparql+index"
+    source = "sparql+index" if resolved is not prepared else "sparql"
+    return executor.select(resolved.text, substitutions=resolved.substitutions, max_rows=cap), source
+
+
+def _index(executor: Any) -> Path | None:
+    """The index beside the served generation; None without one (an external endpoint, a plain
+    Oxigraph directory, a generation written before indexes existed)."""
+    if not hasattr(executor, "generation_path"):
         return None
     try:
         index = index_path(Path(executor.generation_path()))
     except StoreError:
         return None
-    if not index.exists():
-        return None
-    columns, rows = search_solutions(index, prepared.substitutions["q"].value, limit=cap + 1)
-    return SelectOutcome(columns=columns, rows=rows[:cap], truncated=len(rows) > cap)
+    return index if index.exists() else None
 
 
 @bp.get("/openapi.json")

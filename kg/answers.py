@@ -1,0 +1,235 @@
+"""Canned questions answered from a generation's index (:mod:`kg.search_index`) instead of the graph.
+
+Two uses, both exact (a test compares them with the ``.rq`` answers over many parameter values):
+
+- :func:`resolve_params`: an entity parameter declared with ``lookup=KIND bind=VAR`` is looked up in
+  the index (names and aliases folded to lower case, arXiv ids, identifiers, titles) and, when it names
+  exactly one entity, ``?VAR`` is bound to it too, so the query starts from that IRI instead of
+  scanning every label. The ``.rq`` keeps its own resolution, so the extra binding cannot change the
+  answer, only its cost. When nothing matches, the answer is empty without asking the store.
+- :func:`answer`: the aggregating and ranking queries (``ANSWERED``) are computed from the tables
+  built at build time; same columns, rows and order as the ``.rq``. Where the ``.rq`` leaves an order
+  open (ties, the parts of a ``GROUP_CONCAT``) the index picks one: ties as SQLite returns them,
+  concatenated parts sorted.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.queries import Param, Prepared
+from kg.search_index import decode
+
+__all__ = ["ANSWERED", "answer", "resolve", "resolve_params", "search", "search_solutions"]
+
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+#: Metrics where lower is better: the REGEX of ``leaderboard.rq``.
+_LOWER_IS_BETTER = re.compile("perplexity|ppl|error|loss|wer|cer|fid|mae|mse|rmse|latency|bpc|bpd", re.IGNORECASE)
+Rows = list[list[Any]]
+
+
+def _connect(index: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=_INTEGER)
+
+
+def _concat(parts: str | None) -> ox.Literal | None:
+    """A GROUP_CONCAT: unbound when there was nothing to concatenate (an OPTIONAL that did not match
+    leaves Oxigraph's GROUP_CONCAT unbound, not empty)."""
+    return None if parts is None else ox.Literal(parts)
+
+
+def resolve(db: sqlite3.Connection, param: Param, term: ox.NamedNode | ox.Literal) -> list[str]:
+    """IRIs an entity argument names, as the resolving subquery of the ``.rq`` finds them."""
+    found: set[str] = set()
+    if param.lookup in ("entity", "paper"):  # ?x pg:arxivId|dcterms:identifier|dcterms:title ?value
+        found.update(row[0] for row in db.execute("SELECT iri FROM exact WHERE term = ?", (str(term),)))
+    if isinstance(term, ox.NamedNode):  # an IRI names itself when it has a label
+        if db.execute("SELECT 1 FROM label WHERE iri = ? LIMIT 1", (term.value,)).fetchone():
+            found.add(term.value)
+        return sorted(found)
+    folded = term.value.lower()
+    if param.lookup == "entity":  # any name or alias in the entities graph
+        found.update(row[0] for row in db.execute(
+            "SELECT iri FROM lookup WHERE folded = ? AND entities_graph = 1", (folded,)))
+    elif param.lookup != "paper":  # a name or alias of an entity of that class
+        found.update(row[0] for row in db.execute(
+            "SELECT k.iri FROM lookup k JOIN type t ON t.iri = k.iri AND t.class = ? WHERE k.folded = ?",
+            (param.lookup, folded)))
+    return sorted(found)
+
+
+def resolve_params(index: Path, prepared: Prepared) -> Prepared | None:
+    """``prepared`` with each resolvable entity also bound to its one IRI; None when an entity
+    argument names nothing (the answer is empty)."""
+    params = [p for p in prepared.query.params if p.lookup and p.bind]
+    if not params:
+        return prepared
+    extra: dict[str, ox.NamedNode | ox.Literal] = {}
+    db = _connect(index)
+    try:
+        for param in params:
+            term = prepared.substitutions[param.name]
+            found = resolve(db, param, term)
+            if isinstance(term, ox.NamedNode):  # the .rq checks an IRI itself (the build log's, say)
+                found = sorted({term.value, *found})
+            if not found:
+                return None
+            if len(found) == 1 and param.bind:
+                extra[param.bind] = ox.NamedNode(found[0])
+    finally:
+        db.close()
+    return replace(prepared, substitutions={**prepared.substitutions, **extra})
+
+
+# --- answers from tables ------------------------------------------------------------------------
+
+
+def _most_used(kind: str) -> Callable[[sqlite3.Connection, Prepared], Rows]:
+    def rows(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+        minimum = prepared.substitutions["min_papers"]
+        found = db.execute("""
+            SELECT t.iri, l.label, c.papers FROM type t JOIN paper_count c ON c.iri = t.iri
+            JOIN label l ON l.iri = t.iri WHERE t.class = ? AND c.papers >= ?
+            ORDER BY c.papers DESC, l.label LIMIT ?""", (kind, int(minimum.value), prepared.query.limit))
+        return [[minimum, ox.NamedNode(iri), decode(label), _int(n)] for iri, label, n in found]
+    return rows
+
+
+def _co_occurring(kind: str, param: str) -> Callable[[sqlite3.Connection, Prepared], Rows]:
+    def rows(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+        given = prepared.substitutions[param]
+        iris = resolve(db, prepared.query.param(param), given)  # type: ignore[arg-type]
+        found = db.execute(f"""
+            SELECT p.first, p.second, l.label, p.weight FROM pair p
+            JOIN type t ON t.iri = p.second AND t.class = ? LEFT JOIN label l ON l.iri = p.second
+            WHERE p.first IN ({", ".join("?" * len(iris))})
+            ORDER BY p.weight DESC, l.label LIMIT ?""", (kind, *iris, prepared.query.limit))  # noqa: S608
+        return [[given, ox.NamedNode(a), ox.NamedNode(b), decode(label), _int(n)] for a, b, label, n in found]
+    return rows
+
+
+def _benchmarks(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+    found = db.execute("SELECT benchmark, label, results, papers, metrics FROM benchmarks LIMIT ?",
+                       (prepared.query.limit,))
+    return [[ox.NamedNode(b), decode(label), _int(r), _int(p), _concat(m)] for b, label, r, p, m in found]
+
+
+_LEADERBOARD = """
+SELECT DISTINCT r.dataset, bl.label, m.value, v.value, v.number, raw.value, unit.value, rep.paper, t.value,
+       d.value, r.iri,
+       (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT l.label FROM contributes c JOIN label l
+            ON l.iri = c.entity WHERE c.paper = rep.paper AND c.attr = 'proposesMethod' ORDER BY l.label)),
+       (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT l.label FROM contributes c JOIN label l
+            ON l.iri = c.entity WHERE c.paper = rep.paper AND c.attr = 'usesModel' ORDER BY l.label))
+FROM result r JOIN result_value v ON v.iri = r.iri JOIN reports rep ON rep.result = r.iri
+JOIN paper_attr t ON t.iri = rep.paper AND t.attr = 'title'
+LEFT JOIN label bl ON bl.iri = r.dataset
+LEFT JOIN result_attr m ON m.iri = r.iri AND m.attr = 'metric'
+LEFT JOIN result_attr raw ON raw.iri = r.iri AND raw.attr = 'rawValue'
+LEFT JOIN result_attr unit ON unit.iri = r.iri AND unit.attr = 'unit'
+LEFT JOIN paper_attr d ON d.iri = rep.paper AND d.attr = 'date'
+WHERE r.dataset IN ({marks})
+"""
+
+
+def _leaderboard(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+    given = prepared.substitutions["benchmark"]
+    iris = resolve(db, prepared.query.param("benchmark"), given)  # type: ignore[arg-type]
+    found = db.execute(_LEADERBOARD.format(marks=", ".join("?" * len(iris))), iris).fetchall()
+    out: list[tuple[tuple[Any, ...], list[Any]]] = []
+    for bench, label, metric, value, number, raw, unit, paper, title, date, result, methods, models in found:
+        metric_term = decode(metric)
+        lower = bool(_LOWER_IS_BETTER.search(metric_term.value if metric_term is not None else ""))
+        key = None if number is None else (number if lower else -number)
+        order = (metric is not None, metric or "", key is not None, key or 0.0, title)
+        out.append((order, [given, ox.NamedNode(bench), decode(label), metric_term, decode(value), decode(raw),
+                            decode(unit), ox.Literal("lower" if lower else "higher"), ox.NamedNode(paper),
+                            decode(title), decode(date), ox.NamedNode(result), _concat(methods), _concat(models)]))
+    out.sort(key=lambda item: item[0])
+    return [row for _, row in out[: prepared.query.limit]]
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def search(path: Path, q: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Entities and papers whose name contains ``q`` (case-insensitive): exact matches first, then
+    prefix, then substring, each by number of papers, then label (the order of ``search.rq``)."""
+    folded = q.lower()
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if len(folded) >= 3:
+            escaped = '"' + folded.replace('"', '""') + '"'
+            candidates = "SELECT rowid FROM name_trigram WHERE name_trigram MATCH ?"
+            args: tuple[Any, ...] = (escaped,)
+        else:
+            candidates = "SELECT rowid FROM name WHERE instr(folded, ?) > 0"
+            args = (folded,)
+        rows = db.execute(f"""
+            SELECT e.iri, e.label, e.kind, MIN(CASE WHEN n.folded = ? THEN 0
+                                                   WHEN substr(n.folded, 1, length(?)) = ? THEN 1 ELSE 2 END) AS rank,
+                   e.papers
+            FROM name n JOIN entity e ON e.id = n.entity
+            WHERE n.rowid IN ({candidates}) AND instr(n.folded, ?) > 0
+            GROUP BY e.id
+            ORDER BY rank, e.papers DESC, e.label
+            LIMIT ? OFFSET ?""", (folded, folded, folded, *args, folded, limit, offset)).fetchall()  # noqa: S608
+    finally:
+        db.close()
+    return [{"q": q, "entity": iri, "label": label, "kind": kind, "rank": rank, "papers": papers}
+            for iri, label, kind, rank, papers in rows]
+
+
+def search_solutions(path: Path, q: str, limit: int) -> tuple[list[str], list[list[Any]]]:
+    """:func:`search` shaped like the SELECT of ``search.rq`` (same columns, pyoxigraph terms)."""
+    rows = [
+        [ox.Literal(r["q"]), ox.NamedNode(r["entity"]), decode(r["label"]), ox.Literal(r["kind"]),
+         _int(r["rank"]), _int(r["papers"])]
+        for r in search(path, q, limit=limit)
+    ]
+    return ["q", "entity", "label", "kind", "rank", "papers"], rows
+
+
+def _search(index: Path, prepared: Prepared, max_rows: int) -> tuple[list[str], Rows]:
+    return search_solutions(index, prepared.substitutions["q"].value, limit=max_rows)
+
+
+_TABLES: dict[str, Callable[[sqlite3.Connection, Prepared], Rows]] = {
+    "most-used-datasets": _most_used("Dataset"),
+    "most-used-methods": _most_used("Method"),
+    "most-used-models": _most_used("Model"),
+    "datasets-co-used": _co_occurring("Dataset", "dataset"),
+    "methods-with-dataset": _co_occurring("Method", "dataset"),
+    "benchmarks": _benchmarks,
+    "leaderboard": _leaderboard,
+}
+#: The canned queries :func:`answer` computes from the index.
+ANSWERED = frozenset({*_TABLES, "search"})
+
+
+def answer(index: Path, prepared: Prepared, max_rows: int) -> tuple[list[str], Rows] | None:
+    """Columns and rows (pyoxigraph terms, at most ``max_rows``) of a query in :data:`ANSWERED`,
+    from the index at ``index``; None for other queries."""
+    name = prepared.query.name
+    if name == "search":
+        return _search(index, prepared, max_rows)
+    compute = _TABLES.get(name)
+    if compute is None:
+        return None
+    db = _connect(index)
+    try:
+        rows = compute(db, prepared)
+    finally:
+        db.close()
+    return list(prepared.query.columns), rows[:max_rows]
