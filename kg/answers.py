@@ -19,15 +19,16 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.queries import Param, Prepared
-from kg.search_index import decode
+from kg.search_index import VERSION, decode
 
-__all__ = ["ANSWERED", "answer", "resolve", "resolve_params", "search", "search_solutions"]
+__all__ = ["ANSWERED", "answer", "resolve", "resolve_params", "search", "search_solutions", "usable"]
 
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 #: Metrics where lower is better: the REGEX of ``leaderboard.rq``.
@@ -37,6 +38,27 @@ Rows = list[list[Any]]
 
 def _connect(index: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+
+
+def usable(index: Path) -> bool:
+    """Whether ``index`` exists and has this version's tables (a generation built by an older release
+    keeps its older index until it is rebuilt; the queries then run on the store)."""
+    try:
+        stamp = index.stat().st_mtime_ns
+    except OSError:
+        return False
+    return _version(str(index), stamp) == VERSION
+
+
+@lru_cache(maxsize=16)
+def _version(index: str, stamp: int) -> int:
+    db = _connect(Path(index))
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        db.close()
 
 
 def _int(n: int) -> ox.Literal:
@@ -99,9 +121,8 @@ def _most_used(kind: str) -> Callable[[sqlite3.Connection, Prepared], Rows]:
     def rows(db: sqlite3.Connection, prepared: Prepared) -> Rows:
         minimum = prepared.substitutions["min_papers"]
         found = db.execute("""
-            SELECT t.iri, l.label, c.papers FROM type t JOIN paper_count c ON c.iri = t.iri
-            JOIN label l ON l.iri = t.iri WHERE t.class = ? AND c.papers >= ?
-            ORDER BY c.papers DESC, l.label LIMIT ?""", (kind, int(minimum.value), prepared.query.limit))
+            SELECT iri, label, papers FROM ranked WHERE class = ? AND papers >= ?
+            ORDER BY papers DESC, label LIMIT ?""", (kind, int(minimum.value), prepared.query.limit))
         return [[minimum, ox.NamedNode(iri), decode(label), _int(n)] for iri, label, n in found]
     return rows
 
@@ -110,12 +131,15 @@ def _co_occurring(kind: str, param: str) -> Callable[[sqlite3.Connection, Prepar
     def rows(db: sqlite3.Connection, prepared: Prepared) -> Rows:
         given = prepared.substitutions[param]
         iris = resolve(db, prepared.query.param(param), given)  # type: ignore[arg-type]
-        found = db.execute(f"""
-            SELECT p.first, p.second, l.label, p.weight FROM pair p
-            JOIN type t ON t.iri = p.second AND t.class = ? LEFT JOIN label l ON l.iri = p.second
-            WHERE p.first IN ({", ".join("?" * len(iris))})
-            ORDER BY p.weight DESC, l.label LIMIT ?""", (kind, *iris, prepared.query.limit))  # noqa: S608
-        return [[given, ox.NamedNode(a), ox.NamedNode(b), decode(label), _int(n)] for a, b, label, n in found]
+        found: list[Any] = []
+        for iri in iris:  # one range scan of the ranked pairs per resolved entity, then merged
+            found += db.execute("""
+                SELECT first, second, label, weight FROM pair_ranked WHERE first = ? AND class = ?
+                ORDER BY weight DESC, label LIMIT ?""", (iri, kind, prepared.query.limit)).fetchall()
+        if len(iris) > 1:
+            found.sort(key=lambda row: (-row[3], row[2] is not None, row[2] or ""))
+        return [[given, ox.NamedNode(a), ox.NamedNode(b), decode(label), _int(n)]
+                for a, b, label, n in found[: prepared.query.limit]]
     return rows
 
 
@@ -126,20 +150,8 @@ def _benchmarks(db: sqlite3.Connection, prepared: Prepared) -> Rows:
 
 
 _LEADERBOARD = """
-SELECT DISTINCT r.dataset, bl.label, m.value, v.value, v.number, raw.value, unit.value, rep.paper, t.value,
-       d.value, r.iri,
-       (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT l.label FROM contributes c JOIN label l
-            ON l.iri = c.entity WHERE c.paper = rep.paper AND c.attr = 'proposesMethod' ORDER BY l.label)),
-       (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT l.label FROM contributes c JOIN label l
-            ON l.iri = c.entity WHERE c.paper = rep.paper AND c.attr = 'usesModel' ORDER BY l.label))
-FROM result r JOIN result_value v ON v.iri = r.iri JOIN reports rep ON rep.result = r.iri
-JOIN paper_attr t ON t.iri = rep.paper AND t.attr = 'title'
-LEFT JOIN label bl ON bl.iri = r.dataset
-LEFT JOIN result_attr m ON m.iri = r.iri AND m.attr = 'metric'
-LEFT JOIN result_attr raw ON raw.iri = r.iri AND raw.attr = 'rawValue'
-LEFT JOIN result_attr unit ON unit.iri = r.iri AND unit.attr = 'unit'
-LEFT JOIN paper_attr d ON d.iri = rep.paper AND d.attr = 'date'
-WHERE r.dataset IN ({marks})
+SELECT dataset, label, metric, value, number, raw, unit, paper, title, date, result, methods, models
+FROM board WHERE dataset IN ({marks})
 """
 
 

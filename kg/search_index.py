@@ -31,6 +31,8 @@ from kg.summary import SummaryBuilder
 from kg.vocab import DCTERMS, ENTITIES_GRAPH, PG, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, XSD
 
 SUFFIX = ".search.sqlite"
+#: ``PRAGMA user_version`` of an index with every table below; an older file (search names only) is ignored.
+VERSION = 2
 KINDS = ("Paper", "Dataset", "Method", "Model", "Task", "Repository", "Link")
 _CLASSES = frozenset(PG + k for k in KINDS)  #: the classes any answer or lookup reads
 _STRING = XSD + "string"
@@ -75,6 +77,42 @@ CREATE INDEX result_attr_iri ON result_attr (iri, attr);
 CREATE INDEX reports_result ON reports (result);
 CREATE INDEX paper_attr_iri ON paper_attr (iri, attr);
 CREATE INDEX contributes_paper ON contributes (paper, attr);
+"""
+#: The joins the ranking queries read, done once and kept in their ORDER BY order (an index range scan
+#: answers them): entities by paper count per class, and pairs by weight per first member and class.
+_RANKED = """
+CREATE TABLE ranked AS
+SELECT t.class AS class, t.iri AS iri, l.label AS label, c.papers AS papers
+FROM type t JOIN paper_count c ON c.iri = t.iri JOIN label l ON l.iri = t.iri;
+CREATE INDEX ranked_order ON ranked (class, papers DESC, label);
+CREATE TABLE pair_ranked AS
+SELECT p.first AS first, t.class AS class, p.second AS second, l.label AS label, p.weight AS weight
+FROM pair p JOIN type t ON t.iri = p.second LEFT JOIN label l ON l.iri = p.second;
+CREATE INDEX pair_ranked_order ON pair_ranked (first, class, weight DESC, label);
+"""
+#: ``leaderboard.rq`` without its argument: one row per (result, reporting paper), with the paper's
+#: method and model names concatenated (sorted) once.
+_BOARD = """
+CREATE TABLE paper_names AS
+SELECT paper, attr, group_concat(label, ', ') AS names FROM (
+    SELECT DISTINCT c.paper AS paper, c.attr AS attr, l.label AS label FROM contributes c
+    JOIN label l ON l.iri = c.entity ORDER BY c.paper, c.attr, l.label)
+GROUP BY paper, attr;
+CREATE INDEX paper_names_paper ON paper_names (paper, attr);
+CREATE TABLE board AS
+SELECT DISTINCT r.dataset AS dataset, bl.label AS label, m.value AS metric, v.value AS value, v.number AS number,
+       raw.value AS raw, unit.value AS unit, rep.paper AS paper, t.value AS title, d.value AS date,
+       r.iri AS result, pm.names AS methods, pu.names AS models
+FROM result r JOIN result_value v ON v.iri = r.iri JOIN reports rep ON rep.result = r.iri
+JOIN paper_attr t ON t.iri = rep.paper AND t.attr = 'title'
+LEFT JOIN label bl ON bl.iri = r.dataset
+LEFT JOIN result_attr m ON m.iri = r.iri AND m.attr = 'metric'
+LEFT JOIN result_attr raw ON raw.iri = r.iri AND raw.attr = 'rawValue'
+LEFT JOIN result_attr unit ON unit.iri = r.iri AND unit.attr = 'unit'
+LEFT JOIN paper_attr d ON d.iri = rep.paper AND d.attr = 'date'
+LEFT JOIN paper_names pm ON pm.paper = rep.paper AND pm.attr = 'proposesMethod'
+LEFT JOIN paper_names pu ON pu.paper = rep.paper AND pu.attr = 'usesModel';
+CREATE INDEX board_dataset ON board (dataset);
 """
 #: ``benchmarks.rq`` has no parameters: its answer is computed once here. GROUP_CONCAT parts are sorted;
 #: as in Oxigraph, one unbound ?metric in a group (a result without a metric) leaves the concatenation unbound.
@@ -186,7 +224,8 @@ class _Tables:
         tmp.unlink(missing_ok=True)
         db = sqlite3.connect(tmp)
         try:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+            db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};"
+                             + _SCHEMA)
             self._canonical_literals()
             for table, rows in self.rows.items():
                 if rows:
@@ -196,7 +235,7 @@ class _Tables:
                            ((a, b, int(w)) for a, b, w in self.pairs.values() if None not in (a, b, w)))
             db.executescript(_INDEXES)
             names = self._search_tables(db)
-            db.executescript(_BENCHMARKS)
+            db.executescript(_RANKED + _BOARD + _BENCHMARKS)
             db.commit()
         finally:
             db.close()

@@ -102,7 +102,7 @@ def _index(executor: Any) -> Path | None:
         index = index_path(Path(executor.generation_path()))
     except StoreError:
         return None
-    return index if index.exists() else None
+    return index if answers.usable(index) else None
 
 
 @bp.get("/openapi.json")
