@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -38,6 +39,22 @@ Rows = list[list[Any]]
 
 def _connect(index: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+
+
+_LOCAL = threading.local()
+
+
+def _db(index: Path) -> sqlite3.Connection:
+    """This thread's read-only connection to ``index``, kept open (opening one and reading its schema
+    costs more than most answers); a generation's index never changes once published."""
+    cached: dict[str, sqlite3.Connection] = getattr(_LOCAL, "connections", {})
+    key = str(index)
+    if key not in cached:
+        for stale in cached.values():  # the server switched generations: keep only the current one
+            stale.close()
+        cached = {key: _connect(index)}
+        _LOCAL.connections = cached
+    return cached[key]
 
 
 def usable(index: Path) -> bool:
@@ -98,19 +115,16 @@ def resolve_params(index: Path, prepared: Prepared) -> Prepared | None:
     if not params:
         return prepared
     extra: dict[str, ox.NamedNode | ox.Literal] = {}
-    db = _connect(index)
-    try:
-        for param in params:
-            term = prepared.substitutions[param.name]
-            found = resolve(db, param, term)
-            if isinstance(term, ox.NamedNode):  # the .rq checks an IRI itself (the build log's, say)
-                found = sorted({term.value, *found})
-            if not found:
-                return None
-            if len(found) == 1 and param.bind:
-                extra[param.bind] = ox.NamedNode(found[0])
-    finally:
-        db.close()
+    db = _db(index)
+    for param in params:
+        term = prepared.substitutions[param.name]
+        found = resolve(db, param, term)
+        if isinstance(term, ox.NamedNode):  # the .rq checks an IRI itself (the build log's, say)
+            found = sorted({term.value, *found})
+        if not found:
+            return None
+        if len(found) == 1 and param.bind:
+            extra[param.bind] = ox.NamedNode(found[0])
     return replace(prepared, substitutions={**prepared.substitutions, **extra})
 
 
@@ -172,6 +186,75 @@ def _leaderboard(db: sqlite3.Connection, prepared: Prepared) -> Rows:
     return [row for _, row in out[: prepared.query.limit]]
 
 
+_CONTRIBUTIONS = """
+SELECT DISTINCT f.paper, t.value, f.rel, f.entity, l.label, u.url,
+       (SELECT group_concat(class, ' ') FROM (SELECT DISTINCT class FROM type WHERE iri = f.entity ORDER BY class))
+FROM fact f JOIN type pt ON pt.iri = f.paper AND pt.class = 'Paper'
+JOIN paper_attr t ON t.iri = f.paper AND t.attr = 'title'
+LEFT JOIN label l ON l.iri = f.entity LEFT JOIN url u ON u.iri = f.entity
+WHERE f.paper IN ({marks})
+"""
+
+
+def _contributions(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+    given = prepared.substitutions["paper"]
+    iris = resolve(db, prepared.query.param("paper"), given)  # type: ignore[arg-type]
+    found = db.execute(_CONTRIBUTIONS.format(marks=", ".join("?" * len(iris))), iris).fetchall()
+    order = {r: i for i, r in enumerate(RELATIONS_IN_ORDER)}
+    found.sort(key=lambda r: (r[0], order[r[2]], r[4] is not None, r[4] or ""))
+    return [[given, ox.NamedNode(paper), decode(title), ox.Literal(rel), ox.NamedNode(entity), decode(label),
+             decode(url), _concat(types)]
+            for paper, title, rel, entity, label, url, types in found[: prepared.query.limit]]
+
+
+#: The order of ``paper-contributions.rq``'s VALUES (?rel ?order).
+RELATIONS_IN_ORDER = ("introducesDataset", "proposesMethod", "usesDataset", "evaluatesOn", "usesMethod",
+                      "usesModel", "addressesTask", "hasRepository", "hasLink")
+
+_WITH_CODE = """
+SELECT a.entity, tl.label, m.entity, ml.label, a.paper, t.value, d.value, r.entity, ru.url
+FROM fact a JOIN fact m ON m.paper = a.paper AND m.rel = 'proposesMethod'
+JOIN fact r ON r.paper = a.paper AND r.rel = 'hasRepository'
+JOIN paper_attr t ON t.iri = a.paper AND t.attr = 'title'
+LEFT JOIN label tl ON tl.iri = a.entity LEFT JOIN label ml ON ml.iri = m.entity
+LEFT JOIN url ru ON ru.iri = r.entity LEFT JOIN paper_attr d ON d.iri = a.paper AND d.attr = 'date'
+WHERE a.rel = 'addressesTask' AND a.entity IN ({marks})
+"""
+
+
+def _with_code(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+    given = prepared.substitutions["task"]
+    iris = resolve(db, prepared.query.param("task"), given)  # type: ignore[arg-type]
+    found = db.execute(_WITH_CODE.format(marks=", ".join("?" * len(iris))), iris).fetchall()
+    found.sort(key=lambda r: (r[6] is not None, r[6] or ""), reverse=True)  # DESC(?date): unbound last
+    found.sort(key=lambda r: (r[3] is not None, r[3] or ""))  # then (stable) ?methodLabel first
+    return [[given, ox.NamedNode(task), decode(task_label), ox.NamedNode(method), decode(method_label),
+             ox.NamedNode(paper), decode(title), decode(date), ox.NamedNode(repo), decode(url)]
+            for task, task_label, method, method_label, paper, title, date, repo, url
+            in found[: prepared.query.limit]]
+
+
+_USING = """
+SELECT f.entity, l.label, f.paper, t.value, d.value,
+       (SELECT group_concat(rel, ' ') FROM (SELECT DISTINCT f2.rel AS rel FROM fact f2 WHERE f2.paper = f.paper
+            AND f2.entity = f.entity AND f2.rel IN ('usesDataset', 'evaluatesOn', 'introducesDataset') ORDER BY f2.rel))
+FROM fact f JOIN paper_attr t ON t.iri = f.paper AND t.attr = 'title'
+LEFT JOIN label l ON l.iri = f.entity LEFT JOIN paper_attr d ON d.iri = f.paper AND d.attr = 'date'
+WHERE f.rel IN ('usesDataset', 'evaluatesOn', 'introducesDataset') AND f.entity IN ({marks})
+GROUP BY f.entity, l.label, f.paper, t.value, d.value
+"""
+
+
+def _using(db: sqlite3.Connection, prepared: Prepared) -> Rows:
+    given = prepared.substitutions["dataset"]
+    iris = resolve(db, prepared.query.param("dataset"), given)  # type: ignore[arg-type]
+    found = db.execute(_USING.format(marks=", ".join("?" * len(iris))), iris).fetchall()
+    found.sort(key=lambda r: r[3])  # ?title
+    found.sort(key=lambda r: (r[4] is not None, r[4] or ""), reverse=True)  # then (stable) DESC(?date) first
+    return [[given, ox.NamedNode(dataset), decode(label), ox.NamedNode(paper), decode(title), decode(date),
+             ox.Literal(relations)] for dataset, label, paper, title, date, relations in found[: prepared.query.limit]]
+
+
 # --- search ---------------------------------------------------------------------------------------
 
 
@@ -179,16 +262,14 @@ def search(path: Path, q: str, limit: int = 50, offset: int = 0) -> list[dict[st
     """Entities and papers whose name contains ``q`` (case-insensitive): exact matches first, then
     prefix, then substring, each by number of papers, then label (the order of ``search.rq``)."""
     folded = q.lower()
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        if len(folded) >= 3:
-            escaped = '"' + folded.replace('"', '""') + '"'
-            candidates = "SELECT rowid FROM name_trigram WHERE name_trigram MATCH ?"
-            args: tuple[Any, ...] = (escaped,)
-        else:
-            candidates = "SELECT rowid FROM name WHERE instr(folded, ?) > 0"
-            args = (folded,)
-        rows = db.execute(f"""
+    if len(folded) >= 3:
+        escaped = '"' + folded.replace('"', '""') + '"'
+        candidates = "SELECT rowid FROM name_trigram WHERE name_trigram MATCH ?"
+        args: tuple[Any, ...] = (escaped,)
+    else:
+        candidates = "SELECT rowid FROM name WHERE instr(folded, ?) > 0"
+        args = (folded,)
+    rows = _db(path).execute(f"""
             SELECT e.iri, e.label, e.kind, MIN(CASE WHEN n.folded = ? THEN 0
                                                    WHEN substr(n.folded, 1, length(?)) = ? THEN 1 ELSE 2 END) AS rank,
                    e.papers
@@ -197,8 +278,6 @@ def search(path: Path, q: str, limit: int = 50, offset: int = 0) -> list[dict[st
             GROUP BY e.id
             ORDER BY rank, e.papers DESC, e.label
             LIMIT ? OFFSET ?""", (folded, folded, folded, *args, folded, limit, offset)).fetchall()  # noqa: S608
-    finally:
-        db.close()
     return [{"q": q, "entity": iri, "label": label, "kind": kind, "rank": rank, "papers": papers}
             for iri, label, kind, rank, papers in rows]
 
@@ -225,6 +304,9 @@ _TABLES: dict[str, Callable[[sqlite3.Connection, Prepared], Rows]] = {
     "methods-with-dataset": _co_occurring("Method", "dataset"),
     "benchmarks": _benchmarks,
     "leaderboard": _leaderboard,
+    "paper-contributions": _contributions,
+    "methods-with-code-for-task": _with_code,
+    "papers-using-dataset": _using,
 }
 #: The canned queries :func:`answer` computes from the index.
 ANSWERED = frozenset({*_TABLES, "search"})
@@ -239,9 +321,5 @@ def answer(index: Path, prepared: Prepared, max_rows: int) -> tuple[list[str], R
     compute = _TABLES.get(name)
     if compute is None:
         return None
-    db = _connect(index)
-    try:
-        rows = compute(db, prepared)
-    finally:
-        db.close()
+    rows = compute(_db(index), prepared)
     return list(prepared.query.columns), rows[:max_rows]

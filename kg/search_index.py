@@ -10,8 +10,10 @@ the generation, so RocksDB never sees it; store GC deletes it with its generatio
 - ``exact``: arXiv ids, identifiers and titles (as N-Triples terms), for resolving paper parameters;
 - ``label``, ``type``, ``paper_count``, ``pair``: labels, pg: classes, ``pg:paperCount`` and the
   ``pg:CoOccurrence`` pairs of ``graph/summary`` (:mod:`kg.summary`);
-- ``result``, ``reports``, ``paper``, ``proposes``, ``uses_model``: what ``leaderboard`` and
-  ``benchmarks`` read; ``benchmarks`` (no parameters) is stored as its finished answer.
+- ``fact`` (paper, relation, entity), ``paper_attr`` (titles, dates), ``url``: the paper-to-entity
+  relations the entity queries follow;
+- ``result``, ``result_value``, ``result_attr``, ``reports``: what ``leaderboard`` and ``benchmarks``
+  read; ``benchmarks`` (no parameters) is stored as its finished answer, the others as ranked tables.
 
 The tables are filled from quads, either the build's own N-Quads spool (a fresh build: a line filter
 then a parse, no store reads) or predicate scans of the store (append, ``kg load``, Dask).
@@ -34,15 +36,18 @@ SUFFIX = ".search.sqlite"
 #: ``PRAGMA user_version`` of an index with every table below; an older file (search names only) is ignored.
 VERSION = 2
 KINDS = ("Paper", "Dataset", "Method", "Model", "Task", "Repository", "Link")
-_CLASSES = frozenset(PG + k for k in KINDS)  #: the classes any answer or lookup reads
 _STRING = XSD + "string"
+#: The paper -> entity relations the canned queries follow.
+RELATIONS = ("introducesDataset", "proposesMethod", "usesDataset", "evaluatesOn", "usesMethod", "usesModel",
+             "addressesTask", "hasRepository", "hasLink")
+_RELATION_IRIS = {PG + r: r for r in RELATIONS}
 _NUMERIC = frozenset(XSD + t for t in ("integer", "decimal", "double", "float", "int", "long"))
 _EXACT = {PG + "arxivId": "arxiv", DCTERMS + "identifier": "identifier", DCTERMS + "title": "title"}
 #: Every predicate the index reads; everything else (evidence, abstracts, provenance) is skipped.
 PREDICATES = frozenset({
     RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, PG + "paperCount", PG + "first", PG + "second", PG + "weight",
     *_EXACT, DCTERMS + "date", PG + "reportsResult", PG + "onDataset", PG + "value", PG + "rawValue",
-    PG + "unit", PG + "metric", PG + "proposesMethod", PG + "usesModel",
+    PG + "unit", PG + "metric", PG + "url", *(PG + r for r in RELATIONS),
 })
 _SUMMARY = frozenset({PG + "paperCount", PG + "first", PG + "second", PG + "weight"})
 _SCHEMA = """
@@ -61,7 +66,8 @@ CREATE TABLE result_value (iri TEXT NOT NULL, value TEXT NOT NULL, number REAL);
 CREATE TABLE result_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE reports (paper TEXT NOT NULL, result TEXT NOT NULL);
 CREATE TABLE paper_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
-CREATE TABLE contributes (paper TEXT NOT NULL, attr TEXT NOT NULL, entity TEXT NOT NULL);
+CREATE TABLE fact (paper TEXT NOT NULL, rel TEXT NOT NULL, entity TEXT NOT NULL);
+CREATE TABLE url (iri TEXT NOT NULL, url TEXT NOT NULL);
 """
 #: Created after the rows are in (faster than keeping them up to date row by row).
 _INDEXES = """
@@ -76,7 +82,9 @@ CREATE INDEX result_value_iri ON result_value (iri);
 CREATE INDEX result_attr_iri ON result_attr (iri, attr);
 CREATE INDEX reports_result ON reports (result);
 CREATE INDEX paper_attr_iri ON paper_attr (iri, attr);
-CREATE INDEX contributes_paper ON contributes (paper, attr);
+CREATE INDEX fact_paper ON fact (paper, rel);
+CREATE INDEX fact_entity ON fact (entity, rel);
+CREATE INDEX url_iri ON url (iri);
 """
 #: The joins the ranking queries read, done once and kept in their ORDER BY order (an index range scan
 #: answers them): entities by paper count per class, and pairs by weight per first member and class.
@@ -95,8 +103,8 @@ CREATE INDEX pair_ranked_order ON pair_ranked (first, class, weight DESC, label)
 _BOARD = """
 CREATE TABLE paper_names AS
 SELECT paper, attr, group_concat(label, ', ') AS names FROM (
-    SELECT DISTINCT c.paper AS paper, c.attr AS attr, l.label AS label FROM contributes c
-    JOIN label l ON l.iri = c.entity ORDER BY c.paper, c.attr, l.label)
+    SELECT DISTINCT c.paper AS paper, c.rel AS attr, l.label AS label FROM fact c
+    JOIN label l ON l.iri = c.entity WHERE c.rel IN ('proposesMethod', 'usesModel') ORDER BY c.paper, c.rel, l.label)
 GROUP BY paper, attr;
 CREATE INDEX paper_names_paper ON paper_names (paper, attr);
 CREATE TABLE board AS
@@ -141,23 +149,27 @@ def index_path(generation: Path) -> Path:
 
 
 def encode(term: ox.NamedNode | ox.Literal | Any) -> str:
-    """A literal as stored: its lexical form, plus ``\\x00`` and the datatype (or ``@lang``) unless it
-    is a plain string, so plain strings sort as themselves and every literal comes back exactly."""
+    """A term as stored: a plain string as itself (so it sorts as itself); any other literal as its
+    lexical form, ``\\x00`` and its datatype (or ``@lang``); an IRI as itself, ``\\x00`` and ``>``."""
     if isinstance(term, ox.Literal):
         if term.language:
             return f"{term.value}\x00@{term.language}"
         if term.datatype.value != _STRING:
             return f"{term.value}\x00{term.datatype.value}"
+    elif isinstance(term, ox.NamedNode):
+        return f"{term.value}\x00>"
     return str(term.value)
 
 
-def decode(value: str | None) -> ox.Literal | None:
-    """The literal :func:`encode` stored."""
+def decode(value: str | None) -> ox.NamedNode | ox.Literal | None:
+    """The term :func:`encode` stored."""
     if value is None:
         return None
     lexical, sep, tag = value.partition("\x00")
     if not sep:
         return ox.Literal(lexical)
+    if tag == ">":
+        return ox.NamedNode(lexical)
     if tag.startswith("@"):
         return ox.Literal(lexical, language=tag[1:])
     return ox.Literal(lexical, datatype=ox.NamedNode(tag))
@@ -170,7 +182,7 @@ class _Tables:
     def __init__(self) -> None:
         self.rows: dict[str, set[tuple[Any, ...]]] = {t: set() for t in (
             "lookup", "exact", "label", "type", "paper_count", "result", "result_value", "result_attr",
-            "reports", "paper_attr", "contributes")}
+            "reports", "paper_attr", "fact", "url")}
         self.pairs: dict[str, list[Any]] = {}
 
     def add(self, quad: ox.Quad) -> None:
@@ -180,7 +192,7 @@ class _Tables:
         s, p = subject.value, quad.predicate.value
         rows = self.rows
         if p == RDF_TYPE:
-            if o.value in _CLASSES:
+            if o.value.startswith(PG):  # trimmed to what is read in write()
                 rows["type"].add((s, o.value[len(PG):]))
         elif p in (RDFS_LABEL, SKOS_ALT_LABEL):
             if not isinstance(o, ox.Literal):
@@ -209,8 +221,10 @@ class _Tables:
             rows["result_attr"].add((s, p[len(PG):], encode(o)))
         elif p == PG + "reportsResult":
             rows["reports"].add((s, o.value))
-        elif p in (PG + "proposesMethod", PG + "usesModel"):
-            rows["contributes"].add((s, p[len(PG):], o.value))
+        elif p in _RELATION_IRIS:
+            rows["fact"].add((s, _RELATION_IRIS[p], o.value))
+        elif p == PG + "url":
+            rows["url"].add((s, encode(o)))
 
     def add_summary(self, summary: SummaryBuilder) -> None:
         """The counts and pairs a fresh build accumulated (the rows its summary graph holds)."""
@@ -224,6 +238,8 @@ class _Tables:
         tmp.unlink(missing_ok=True)
         db = sqlite3.connect(tmp)
         try:
+            entities = {entity for _, _, entity in self.rows["fact"]}
+            self.rows["type"] = {(iri, c) for iri, c in self.rows["type"] if c in KINDS or iri in entities}
             db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};"
                              + _SCHEMA)
             self._canonical_literals()

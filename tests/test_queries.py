@@ -99,6 +99,12 @@ def test_header_errors_name_the_file() -> None:
         "# name: x\n# description: ok ok ok\n# param: z string \"h\"\nSELECT ?a WHERE { ?a ?b ?z } LIMIT 5":
             "projected",
         "# name: x\n# description: ok ok ok\nSELECT ?a WHERE { ?a ?b } LIMIT 5": "x.rq",
+        "# name: x\n# description: ok ok ok\n# param: a entity \"h\" lookup=Dataset bind=z\n"
+        "SELECT ?a WHERE { ?a ?b ?z } LIMIT 5": "projected",
+        "# name: x\n# description: ok ok ok\n# param: a entity \"h\" lookup=Planet bind=b\n"
+        "SELECT ?a ?b WHERE { ?a ?b ?c } LIMIT 5": "lookup=",
+        "# name: x\n# description: ok ok ok\n# param: a string \"h\" lookup=Dataset bind=b\n"
+        "SELECT ?a ?b WHERE { ?a ?b ?c } LIMIT 5": "entity parameter",
     }
     for text, word in bad.items():
         with pytest.raises(QueryError, match=word):
@@ -314,3 +320,24 @@ def test_cli_runs_canned_queries(tmp_path: Path) -> None:
     assert listed.exit_code == 0 and "papers-using-dataset" in listed.output
     bad = CliRunner().invoke(main, ["query", "--store", str(store_dir), "--canned", "leaderboard"])
     assert bad.exit_code == 1 and "benchmark" in bad.output
+
+
+def test_entity_lookups_name_a_projected_variable(catalog: dict[str, queries.CannedQuery]) -> None:
+    """Every entity parameter of a query that resolves a name in SPARQL says where the index puts the IRI."""
+    resolving = [q for q in catalog.values() if any(p.kind == "entity" for p in q.params)]
+    assert resolving
+    for query in resolving:
+        for param in query.params:
+            if param.kind == "entity":
+                assert param.lookup in queries.LOOKUPS and param.bind in query.columns, query.name
+
+
+def test_bench_peer_queries_ask_the_same_columns(catalog: dict[str, queries.CannedQuery]) -> None:
+    """The bench's naive peer formulations (bench/peer) stay in step with the canned queries they stand for."""
+    peer = Path(__file__).parent.parent / "bench" / "peer"
+    files = sorted(peer.glob("*.rq"))
+    assert files
+    for path in files:
+        query = catalog[path.stem]
+        result = ox.Store().query(queries.with_prefixes(path.read_text(encoding="utf-8")))
+        assert tuple(v.value for v in result.variables) == query.columns, path.name  # type: ignore[union-attr]

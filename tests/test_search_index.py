@@ -34,6 +34,8 @@ ORDERED = {
     "most-used-models": ("papers", "label"), "datasets-co-used": ("papers", "otherLabel"),
     "methods-with-dataset": ("papers", "methodLabel"), "benchmarks": ("results", "label"),
     "leaderboard": ("metric", "value", "title"), "search": ("rank", "papers", "label"),
+    "paper-contributions": ("paperIri", "relation", "label"), "methods-with-code-for-task": ("methodLabel", "date"),
+    "papers-using-dataset": ("date", "title"),
 }
 RESOLVED = sorted(q.name for q in queries.load_catalog().values() if any(p.lookup for p in q.params))
 
@@ -87,11 +89,19 @@ def _values(graph: ox.Store, count: int = 40) -> dict[str, list[str]]:
     papers = column("SELECT ?p WHERE { ?p a pg:Paper }")
     misses = ["no such thing", "https://example.org/nothing", "x"]
     entity_values = sample(entities) + names + cased + misses
+
+    def of_class(cls: str) -> list[str]:
+        iris = sample(column(f"SELECT ?e WHERE {{ ?e a pg:{cls} }}"))
+        labels = sample(column(f"SELECT ?n WHERE {{ ?e a pg:{cls} ; rdfs:label|skos:altLabel ?n }}"))
+        return iris + labels + [n.swapcase() for n in labels[:10]] + misses
+
+    datasets = of_class("Dataset")
     return {
-        "entity": entity_values + sample(keys, ) + sample(papers)[:10],
+        "entity": entity_values + sample(keys) + sample(papers)[:10],
         "paper": sample(keys) + sample(papers) + misses,
         "q": [n[: rng.randint(1, max(1, len(n)))] for n in names] + ["gsm", "ñ", '"quoted"', "100%", "zzz"],
         "min_papers": ["-1", "0", "1", "2", "3", "5", "50"],
+        "dataset": datasets, "benchmark": datasets, "task": of_class("Task"),
         "other": entity_values,
     }
 
@@ -218,8 +228,9 @@ def test_the_api_answers_from_the_index_with_the_same_rows(built: Path) -> None:
     graph = _graph(built)
     with start_server(built) as server:
         for name, args, source in (("search", {"q": "gsm"}, "index"), ("most-used-datasets", {}, "index"),
-                                   ("papers-using-dataset", {"dataset": "gsm8k"}, "sparql+index"),
-                                   ("papers-using-dataset", {"dataset": "no such dataset"}, "sparql+index"),
+                                   ("papers-evaluating-on-dataset", {"dataset": "gsm8k"}, "sparql+index"),
+                                   ("papers-using-dataset", {"dataset": "gsm8k"}, "index"),
+                                   ("entity", {"entity": "no such entity"}, "sparql+index"),
                                    ("leaderboard", {"benchmark": "GSM8K"}, "index")):
             response = requests.get(f"{server.url}/api/queries/{name}", params={**args, "_limit": 1000}, timeout=30)
             assert response.status_code == 200, response.text
