@@ -112,6 +112,15 @@ class ScanTables(NamedTuple):
     #: proper token prefixes of multi-token keys ("natural", "natural language"): a longer n-gram is
     #: looked up only while its prefix so far is one of these
     prefixes: frozenset[str]
+    #: tokens that are a whole single-token key (or its plural); those of them that may match in
+    #: lower case (the others only when written with a capital or digit first)
+    alone: frozenset[str]
+    alone_lower: frozenset[str]
+    #: keys without spaces, sorted: "is some key prefixed by this?" is one bisect (the tight branch)
+    joined: tuple[str, ...]
+    #: every (token, next token) pair that begins a multi-token form: intersected with a field's
+    #: consecutive token pairs, it gives the few places a longer name can start
+    pairs: frozenset[tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -146,11 +155,18 @@ class _Index:
                              token in self.lower_ok or token[:-1] in self.lower_ok)
                 for token, top in tops.items()}
             prefixes = {key.rsplit(" ", n)[0] for key in self.forms if " " in key for n in range(1, key.count(" ") + 1)}
+            joined = sorted(key for key in self.forms if " " not in key)
+            alone = set(joined) | {key + "s" for key in joined if len(key) >= 3}
+            heads = {t: s.nexts for t, s in starts.items() if s.top > 1 and s.nexts}
             self._tables = ScanTables(
                 starts,
                 frozenset(t for t, s in starts.items() if s.lower_ok),
-                {t: s.nexts for t, s in starts.items() if s.top > 1 and s.nexts},
-                frozenset(prefixes))
+                heads,
+                frozenset(prefixes),
+                frozenset(alone),
+                frozenset(t for t in alone if starts[t].lower_ok),
+                tuple(joined),
+                frozenset((head, nxt) for head, follow in heads.items() for nxt in follow))
         return self._tables
 
     def add_form(self, eid: int, text: str, force_exact: bool = False) -> None:

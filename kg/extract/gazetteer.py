@@ -8,8 +8,8 @@ only matches that are plausible mentions.
 
 from __future__ import annotations
 
-from itertools import compress, count, islice, repeat
-from operator import contains, not_
+from bisect import bisect_left
+from itertools import compress, count, islice
 from typing import TYPE_CHECKING
 
 from kg.link import CUES, Hit
@@ -74,20 +74,32 @@ def _gaps(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> tuple[st
 
 def _positions(index: _Index, text: str, starts: tuple[int, ...], lows: tuple[str, ...],
                gaps: tuple[str, ...]) -> list[int]:
-    """Token indexes where a match can start, ascending (a superset; :func:`scan` decides).
+    """Token indexes where :func:`scan` can find a match, ascending (a superset; :func:`scan` decides).
 
-    A token can start a match when it starts some form and may match in lower case, or is written
-    with a capital (or digit), or is followed by a token that continues one of its multi-token forms;
-    or when it is joined to the next token by a tight separator (GSM-8K). Each test is a C-level
-    ``map`` over all tokens, so the Python loop in :func:`scan` visits only these few positions
-    (about a tenth of the tokens) instead of every common word ("the", "in") that starts some name.
+    A match of one token needs the token to be a whole key (or its plural) that may match in lower
+    case, or is written here with a capital or digit first; a longer match needs the next token to
+    continue one of its multi-token forms (:attr:`kg.link.ScanTables.pairs`); a joined match (GSM-8K) needs a tight separator
+    and the two tokens' concatenation to begin some key without spaces. The tests run on the field's
+    distinct tokens and separators first (set intersections in C), so only tokens that pass are
+    looked up in the sequence, and the Python loop in :func:`scan` visits a few positions per hundred
+    tokens.
     """
     tables = index.tables()
-    lower_case = compress(count(), map(tables.lower_case.__contains__, lows))
-    capital = compress(count(), map(not_, map(str.islower, map(text.__getitem__, starts))))
-    paired = compress(count(), map(contains, map(tables.nexts.get, lows, repeat(_NO_NEXT)), islice(lows, 1, None)))
-    tight = compress(count(), map(_TIGHT.__contains__, gaps))
-    return sorted({*lower_case, *capital, *paired, *tight})
+    lower_ok = tables.alone_lower
+    found = [i for i in compress(count(), map(tables.alone.__contains__, lows))
+             if lows[i] in lower_ok or not text[starts[i]].islower()]
+    found += compress(count(), map(tables.pairs.__contains__, zip(lows, islice(lows, 1, None))))
+    if not _TIGHT.isdisjoint(gaps):
+        joined = tables.joined
+        found += [i for i in compress(count(), map(_TIGHT.__contains__, gaps))
+                  if _begins_key(joined, lows[i] + lows[i + 1])]
+    return sorted(set(found))
+
+
+def _begins_key(keys: tuple[str, ...], prefix: str) -> bool:
+    """Does some key of the sorted ``keys`` start with ``prefix``?"""
+    at = bisect_left(keys, prefix)
+    return at < len(keys) and keys[at].startswith(prefix)
 
 
 def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...],
