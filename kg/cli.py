@@ -166,7 +166,11 @@ def query(sparql: str | None, store_dir: str, canned: str | None, params: tuple[
             text = query_file.read() if query_file else sparql
             if not text:
                 raise click.UsageError("give a SPARQL query, --file or --canned NAME")
-            columns, rows = rows_of(run(graph, canned_queries.with_prefixes(text)))
+            if text.strip() in canned_queries.load_catalog():
+                raise click.UsageError(f"{text.strip()!r} is a canned query: run it with --canned {text.strip()}")
+            prefixed = canned_queries.with_prefixes(text)
+            added = prefixed.count("\n", 0, len(prefixed) - len(text))
+            columns, rows = rows_of(run(graph, prefixed, added_lines=added))
     click.echo(format_rows(columns, rows, fmt))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -17,15 +18,25 @@ from kg.errors import QueryError
 OUTPUT_FORMATS = ("table", "json", "csv", "tsv")
 
 
-def run(store: ox.Store, query: str, substitutions: dict[ox.Variable, Any] | None = None) -> Any:
+_POSITION = re.compile(r"\b(at |line )(\d+)(?=:\d)")
+
+
+def run(store: ox.Store, query: str, substitutions: dict[ox.Variable, Any] | None = None,
+        added_lines: int = 0) -> Any:
     """Evaluate a SPARQL query over the union of all graphs.
+
+    ``added_lines`` is how many lines were put before the user's text (PREFIX declarations), so a syntax
+    error names the line of the text the user wrote.
 
     :raises QueryError: on a syntax error (the message says where).
     """
     try:
         return store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        message = str(exc)
+        if added_lines:
+            message = _POSITION.sub(lambda m: m.group(1) + str(max(1, int(m.group(2)) - added_lines)), message)
+        raise QueryError(f"SPARQL syntax error: {message}") from None
 
 
 def term_text(term: object) -> str:

@@ -81,6 +81,17 @@ def test_query_syntax_error_is_one_line(built: Path) -> None:
     assert_user_error(kg("query", "SELECT WHERE {", "--store", str(built)), "SPARQL syntax error")
 
 
+def test_query_syntax_error_names_the_users_line(built: Path) -> None:
+    # The standard PREFIX lines put before the text must not shift the line the message names.
+    result = kg("query", "SELECT ?s\nWHERE { ?s ?p }", "--store", str(built))
+    assert_user_error(result, "error at 2:")
+
+
+def test_a_canned_name_given_as_sparql_points_at_canned(built: Path) -> None:
+    result = kg("query", "most-used-datasets", "--store", str(built))
+    assert result.returncode == 2 and "--canned most-used-datasets" in result.stderr
+
+
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     from kg.cli import main
