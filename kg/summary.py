@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.identity import short_hash
-from kg.vocab import ENTITIES_GRAPH, ID, PG, RDFS_LABEL, SUMMARY_GRAPH, XSD
+from kg.vocab import ENTITIES_GRAPH, ID, PG, RDF_TYPE, RDFS_LABEL, SUMMARY_GRAPH, XSD
 
 _DATASET_RELS = "pg:usesDataset|pg:evaluatesOn|pg:introducesDataset"
 _METHOD_RELS = "pg:usesMethod|pg:proposesMethod"
@@ -60,7 +60,8 @@ def compute_summary(store: ox.Store) -> int:
     label = ox.NamedNode(RDFS_LABEL)
     search_key = ox.NamedNode(PG + "searchKey")
     for quad in store.quads_for_pattern(None, label, None, ox.NamedNode(ENTITIES_GRAPH)):
-        quads.append(ox.Quad(quad.subject, search_key, ox.Literal(quad.object.value.casefold()), graph))
+        if isinstance(quad.object, ox.Literal):
+            quads.append(ox.Quad(quad.subject, search_key, ox.Literal(quad.object.value.casefold()), graph))
     store.bulk_extend(quads)
     return len(quads)
 
@@ -68,6 +69,7 @@ def compute_summary(store: ox.Store) -> int:
 def _pair(kind: str, a: ox.NamedNode, b: ox.NamedNode, n: ox.Literal, graph: ox.NamedNode, integer: ox.NamedNode) -> list[ox.Quad]:
     node = ox.NamedNode(f"{ID}cooccurrence/{kind}/{short_hash(a.value + ' ' + b.value, 16)}")
     return [
+        ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{PG}CoOccurrence"), graph),
         ox.Quad(node, ox.NamedNode(f"{PG}first"), a, graph),
         ox.Quad(node, ox.NamedNode(f"{PG}second"), b, graph),
         ox.Quad(node, ox.NamedNode(f"{PG}weight"), ox.Literal(n.value, datatype=integer), graph),
@@ -128,6 +130,7 @@ class SummaryBuilder:
             yield f'<{iri}> <{PG}paperCount> "{n}"^^{integer} {graph} .\n'
         for (kind, a, b), n in sorted(self.pairs.items()):
             node = f"<{ID}cooccurrence/{kind}/{short_hash(a + ' ' + b, 16)}>"
+            yield f"{node} <{RDF_TYPE}> <{PG}CoOccurrence> {graph} .\n"
             yield f"{node} <{PG}first> <{a}> {graph} .\n"
             yield f"{node} <{PG}second> <{b}> {graph} .\n"
             yield f'{node} <{PG}weight> "{n}"^^{integer} {graph} .\n'

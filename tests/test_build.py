@@ -149,3 +149,10 @@ def test_streamed_summary_equals_the_summary_computed_from_the_store(corpus_stor
     copy.extend(q for q in store.open_read(corpus_store) if q.graph_name != ox.NamedNode(SUMMARY_GRAPH))
     compute_summary(copy)
     assert streamed and summary_quads(copy) == streamed
+    # Every pair node is typed, so "how many co-occurrences" is a plain class count (kg stats shows it).
+    graph = store.open_read(corpus_store)
+    typed = graph.query("SELECT (COUNT(*) AS ?n) { ?c a <https://w3id.org/papergraph/ontology#CoOccurrence> }",
+                        use_default_graph_as_union=True)
+    pairs = graph.query("SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c <https://w3id.org/papergraph/ontology#first> ?a }",
+                        use_default_graph_as_union=True)
+    assert int(next(typed)["n"].value) == int(next(pairs)["n"].value) > 0
