@@ -38,6 +38,8 @@ CUES: dict[str, frozenset[str]] = {
     "task": frozenset("task tasks problem".split()),
     "metric": frozenset("metric metrics score scores".split()),
 }
+#: How many leading characters of joined keys :attr:`ScanTables.joined` keeps (more: fewer false leads).
+JOINED_PREFIX = 8
 _DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora bench suite collection".split())
 _GENERIC_HEADS = frozenset("model models network networks learning system systems language languages".split())
 
@@ -116,8 +118,9 @@ class ScanTables(NamedTuple):
     #: lower case (the others only when written with a capital or digit first)
     alone: frozenset[str]
     alone_lower: frozenset[str]
-    #: keys without spaces, sorted: "is some key prefixed by this?" is one bisect (the tight branch)
-    joined: tuple[str, ...]
+    #: the first 2 to :data:`JOINED_PREFIX` characters of every key without spaces: two tokens joined by
+    #: a tight separator (GSM-8K) can start a match only if their concatenation's head is one of these
+    joined: frozenset[str]
     #: every (token, next token) pair that begins a multi-token form: intersected with a field's
     #: consecutive token pairs, it gives the few places a longer name can start
     pairs: frozenset[tuple[str, str]]
@@ -155,7 +158,7 @@ class _Index:
                              token in self.lower_ok or token[:-1] in self.lower_ok)
                 for token, top in tops.items()}
             prefixes = {key.rsplit(" ", n)[0] for key in self.forms if " " in key for n in range(1, key.count(" ") + 1)}
-            joined = sorted(key for key in self.forms if " " not in key)
+            joined = [key for key in self.forms if " " not in key]
             alone = set(joined) | {key + "s" for key in joined if len(key) >= 3}
             heads = {t: s.nexts for t, s in starts.items() if s.top > 1 and s.nexts}
             self._tables = ScanTables(
@@ -165,7 +168,7 @@ class _Index:
                 frozenset(prefixes),
                 frozenset(alone),
                 frozenset(t for t in alone if starts[t].lower_ok),
-                tuple(joined),
+                frozenset(key[:m] for key in joined for m in range(2, min(JOINED_PREFIX, len(key)) + 1)),
                 frozenset((head, nxt) for head, follow in heads.items() for nxt in follow))
         return self._tables
 

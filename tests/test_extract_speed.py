@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import context, datasets, links, naming, results, sentences
+from kg.extract import acronyms, context, datasets, links, naming, results, sentences
 from kg.extract.cues import anchored, find_all
 from kg.extract.sentences import Doc, split_sentences
 from kg.readers import read
@@ -75,6 +75,9 @@ def test_cue_anchored_patterns_equal_finditer(texts: list[str]) -> None:
                 [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
         assert [m.span() for m in links._urls(doc)] == [m.span() for m in links._URL.finditer(text)]
         assert [m.span() for m in datasets._named_data(doc)] == [m.span() for m in datasets._NAMED_DATA.finditer(text)]
+        assert [m.span() for m in acronyms._parens(text)] == [m.span() for m in acronyms._PAREN.finditer(text)]
+        anchors = [m.span() for m in naming._APPOS_ANCHOR.finditer(text)]
+        assert [m.span() for m in anchored(naming._APPOS_ANCHOR, text, find_all(text, (",",)))] == anchors
 
 
 def test_sentence_split_equals_plain_scan(texts: list[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.cues import anchored, find_all
 from kg.extract.sentences import Doc
 
 #: "(" short form ")" — a token with a capital, 2-12 chars, optionally plural "s".
@@ -59,11 +60,16 @@ def _long_form(short: str, words: list[re.Match[str]], text: str) -> tuple[int, 
     return start, window[-1].end()
 
 
+def _parens(text: str) -> list[re.Match[str]]:
+    """``_PAREN.finditer(text)``, tried only at each "(" (where every match begins)."""
+    return anchored(_PAREN, text, find_all(text, ("(",))) if "(" in text else []
+
+
 def find_definitions(doc: Doc) -> list[Definition]:
     """Every "Long Form (SF)" in the field, in text order."""
     out: list[Definition] = []
     text = doc.text
-    for m in _PAREN.finditer(text):
+    for m in _parens(text):
         short = m.group(1).rstrip(".")
         if not any(c.isupper() for c in short) or _BAD_SHORT.match(short) or len(short) < 2:
             continue

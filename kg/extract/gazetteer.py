@@ -8,11 +8,10 @@ only matches that are plausible mentions.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from itertools import compress, count, islice
 from typing import TYPE_CHECKING
 
-from kg.link import CUES, Hit
+from kg.link import CUES, JOINED_PREFIX, Hit
 
 if TYPE_CHECKING:
     from kg.link import Form, _Index
@@ -25,7 +24,10 @@ _NO_NEXT: frozenset[str] = frozenset()
 
 
 def _cased(text: str, starts: tuple[int, ...], ends: tuple[int, ...], i: int, j: int) -> str:
-    return "".join(text[starts[q]:ends[q]] for q in range(i, j))
+    """The tokens i..j-1 as written, without what separates them."""
+    if j - i == 1:
+        return text[starts[i]:ends[i]]
+    return "".join(map(text.__getitem__, map(slice, starts[i:j], ends[i:j])))
 
 
 def _shows_name(text: str, starts: tuple[int, ...], ends: tuple[int, ...], lows: tuple[str, ...],
@@ -57,7 +59,7 @@ def _accept(index: _Index, forms: list[Form], cased: str, text: str, starts: tup
         entry = index.entries[form.entry]
         if form.exact and form.cased != cased:
             continue
-        if form.caps and sum(c.isupper() for c in cased) < 2:
+        if form.caps and sum(map(str.isupper, cased)) < 2:
             continue
         if form.cue and not _cue(entry.kind, lows, i, j):
             continue
@@ -89,17 +91,10 @@ def _positions(index: _Index, text: str, starts: tuple[int, ...], lows: tuple[st
     found = [i for i in compress(count(), map(tables.alone.__contains__, lows))
              if lows[i] in lower_ok or not text[starts[i]].islower()]
     found += compress(count(), map(tables.pairs.__contains__, zip(lows, islice(lows, 1, None))))
-    if not _TIGHT.isdisjoint(gaps):
-        joined = tables.joined
-        found += [i for i in compress(count(), map(_TIGHT.__contains__, gaps))
-                  if _begins_key(joined, lows[i] + lows[i + 1])]
+    joined = tables.joined
+    found += [i for i in compress(count(), map(_TIGHT.__contains__, gaps))
+              if (lows[i] + lows[i + 1])[:JOINED_PREFIX] in joined]
     return sorted(set(found))
-
-
-def _begins_key(keys: tuple[str, ...], prefix: str) -> bool:
-    """Does some key of the sorted ``keys`` start with ``prefix``?"""
-    at = bisect_left(keys, prefix)
-    return at < len(keys) and keys[at].startswith(prefix)
 
 
 def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...],
