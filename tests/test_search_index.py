@@ -240,3 +240,34 @@ def test_the_api_answers_from_the_index_with_the_same_rows(built: Path) -> None:
             assert len(response.json()["rows"]) == len(rows)
         log = server.stderr()
     assert "Traceback" not in log
+
+
+def test_append_and_kg_load_give_the_new_generation_its_own_index(tmp_path: Path) -> None:
+    from kg.load import load_files
+
+    rows = [{"title": "Math Reasoning on GSM8K", "abstract": "We evaluate on GSM8K and MATH with GPT-4."},
+            {"title": "Image Models", "abstract": "We train ViT on ImageNet and CIFAR-10."}]
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    second.write_text(json.dumps(rows[1]) + "\n", encoding="utf-8")
+    extra = tmp_path / "extra.nt"
+    extra.write_text('<https://example.org/d> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                     '<https://w3id.org/papergraph/ontology#Dataset> .\n'
+                     '<https://example.org/d> <http://www.w3.org/2000/01/rdf-schema#label> "Loaded Set" .\n',
+                     encoding="utf-8")
+    directory = tmp_path / "store"
+    build_store([str(first)], directory, workers=1)
+    seen = set()
+    for step in (lambda: build_store([str(second)], directory, append=True, workers=1),
+                 lambda: load_files(directory, [extra], graph_iri="https://example.org/graph")):
+        step()
+        generation = store.current_generation(directory)
+        assert generation not in seen and answers.usable(index_path(generation))
+        seen.add(generation)
+        graph = _graph(directory)
+        for name, args in (("search", {"q": "set"}), ("search", {"q": "imagenet"}), ("most-used-datasets", {})):
+            prepared = queries.prepare(name, args)
+            got = answers.answer(index_path(generation), prepared, 1000)
+            assert got is not None
+            _same(name, _sparql(graph, prepared), got, f"{name} {args}")
+    assert answers.search(index_path(generation), "loaded set")  # the loaded triples are in the index
