@@ -23,6 +23,8 @@ _SENT_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _NO_BREAK = frozenset(
     "e.g i.e etc al vs fig figs eq eqs sec no approx resp cf incl ref refs dr mr ms st".split()
 )
+#: Letters that make a word longer than any of :data:`_NO_BREAK` (and than an initial).
+_LONG_WORD = 1 + max(map(len, _NO_BREAK))
 _TOKEN = re.compile(r"[^\W_]+")
 #: The same tokens as a capturing split: [gap, token, gap, token, ..., gap] in one C call, no match objects.
 _TOKEN_SPLIT = re.compile(r"([^\W_]+)")
@@ -40,7 +42,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in anchored(_SENT_END, text, find_all(text, (".", "!", "?"))):  # a sentence end starts at . ! or ?
-        word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
+        end = m.start()
+        if end >= _LONG_WORD and text[end - _LONG_WORD:end].isalpha():
+            # a word of 8+ letters ends here: no abbreviation nor initial (the common case, no regex)
+            spans.append((start, end + 1))
+            start = m.end()
+            continue
+        word = _LAST_WORD.search(text, max(0, end - 12), end)
         if word and word.group(1).lower().rstrip(".") in _NO_BREAK:
             continue
         if word and len(word.group(1)) == 1 and word.group(1).isupper():
