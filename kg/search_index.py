@@ -31,6 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg._index_schema import BENCHMARKS, BOARD, INDEXES, RANKED, SCHEMA
 from kg.summary import SummaryBuilder
 from kg.vocab import DCTERMS, ENTITIES_GRAPH, PG, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, XSD
 
@@ -52,99 +53,6 @@ PREDICATES = frozenset({
     PG + "unit", PG + "metric", PG + "url", *(PG + r for r in RELATIONS),
 })
 _SUMMARY = frozenset({PG + "paperCount", PG + "first", PG + "second", PG + "weight"})
-_SCHEMA = """
-CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT NULL,
-                     kind TEXT NOT NULL, papers INTEGER NOT NULL, UNIQUE (iri, kind));
-CREATE TABLE name (entity INTEGER NOT NULL REFERENCES entity(id), folded TEXT NOT NULL);
-CREATE VIRTUAL TABLE name_trigram USING fts5(folded, content='name', tokenize='trigram');
-CREATE TABLE lookup (folded TEXT NOT NULL, iri TEXT NOT NULL, entities_graph INTEGER NOT NULL);
-CREATE TABLE exact (term TEXT NOT NULL, iri TEXT NOT NULL);
-CREATE TABLE label (iri TEXT NOT NULL, label TEXT NOT NULL);
-CREATE TABLE type (iri TEXT NOT NULL, class TEXT NOT NULL, PRIMARY KEY (iri, class)) WITHOUT ROWID;
-CREATE TABLE paper_count (iri TEXT PRIMARY KEY, papers INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE pair (first TEXT NOT NULL, second TEXT NOT NULL, weight INTEGER NOT NULL);
-CREATE TABLE result (iri TEXT NOT NULL, dataset TEXT NOT NULL);
-CREATE TABLE result_value (iri TEXT NOT NULL, value TEXT NOT NULL, number REAL);
-CREATE TABLE result_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
-CREATE TABLE reports (paper TEXT NOT NULL, result TEXT NOT NULL);
-CREATE TABLE paper_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
-CREATE TABLE fact (paper TEXT NOT NULL, rel TEXT NOT NULL, entity TEXT NOT NULL);
-CREATE TABLE url (iri TEXT NOT NULL, url TEXT NOT NULL);
-"""
-#: Created after the rows are in (faster than keeping them up to date row by row).
-_INDEXES = """
-CREATE INDEX name_folded ON name (folded);
-CREATE INDEX lookup_folded ON lookup (folded);
-CREATE INDEX exact_term ON exact (term);
-CREATE INDEX label_iri ON label (iri);
-CREATE INDEX type_class ON type (class);
-CREATE INDEX pair_first ON pair (first);
-CREATE INDEX result_dataset ON result (dataset);
-CREATE INDEX result_value_iri ON result_value (iri);
-CREATE INDEX result_attr_iri ON result_attr (iri, attr);
-CREATE INDEX reports_result ON reports (result);
-CREATE INDEX paper_attr_iri ON paper_attr (iri, attr);
-CREATE INDEX fact_paper ON fact (paper, rel);
-CREATE INDEX fact_entity ON fact (entity, rel);
-CREATE INDEX url_iri ON url (iri);
-"""
-#: The joins the ranking queries read, done once and kept in their ORDER BY order (an index range scan
-#: answers them): entities by paper count per class, and pairs by weight per first member and class.
-_RANKED = """
-CREATE TABLE ranked AS
-SELECT t.class AS class, t.iri AS iri, l.label AS label, c.papers AS papers
-FROM type t JOIN paper_count c ON c.iri = t.iri JOIN label l ON l.iri = t.iri;
-CREATE INDEX ranked_order ON ranked (class, papers DESC, label);
-CREATE TABLE pair_ranked AS
-SELECT p.first AS first, t.class AS class, p.second AS second, l.label AS label, p.weight AS weight
-FROM pair p JOIN type t ON t.iri = p.second LEFT JOIN label l ON l.iri = p.second;
-CREATE INDEX pair_ranked_order ON pair_ranked (first, class, weight DESC, label);
-"""
-#: ``leaderboard.rq`` without its argument: one row per (result, reporting paper), with the paper's
-#: method and model names concatenated (sorted) once.
-_BOARD = """
-CREATE TABLE paper_names AS
-SELECT paper, attr, group_concat(label, ', ') AS names FROM (
-    SELECT DISTINCT c.paper AS paper, c.rel AS attr, l.label AS label FROM fact c
-    JOIN label l ON l.iri = c.entity WHERE c.rel IN ('proposesMethod', 'usesModel') ORDER BY c.paper, c.rel, l.label)
-GROUP BY paper, attr;
-CREATE INDEX paper_names_paper ON paper_names (paper, attr);
-CREATE TABLE board AS
-SELECT DISTINCT r.dataset AS dataset, bl.label AS label, m.value AS metric, v.value AS value, v.number AS number,
-       raw.value AS raw, unit.value AS unit, rep.paper AS paper, t.value AS title, d.value AS date,
-       r.iri AS result, pm.names AS methods, pu.names AS models
-FROM result r JOIN result_value v ON v.iri = r.iri JOIN reports rep ON rep.result = r.iri
-JOIN paper_attr t ON t.iri = rep.paper AND t.attr = 'title'
-LEFT JOIN label bl ON bl.iri = r.dataset
-LEFT JOIN result_attr m ON m.iri = r.iri AND m.attr = 'metric'
-LEFT JOIN result_attr raw ON raw.iri = r.iri AND raw.attr = 'rawValue'
-LEFT JOIN result_attr unit ON unit.iri = r.iri AND unit.attr = 'unit'
-LEFT JOIN paper_attr d ON d.iri = rep.paper AND d.attr = 'date'
-LEFT JOIN paper_names pm ON pm.paper = rep.paper AND pm.attr = 'proposesMethod'
-LEFT JOIN paper_names pu ON pu.paper = rep.paper AND pu.attr = 'usesModel';
-CREATE INDEX board_dataset ON board (dataset);
-"""
-#: ``benchmarks.rq`` has no parameters: its answer is computed once here. GROUP_CONCAT parts are sorted;
-#: as in Oxigraph, one unbound ?metric in a group (a result without a metric) leaves the concatenation unbound.
-_BENCHMARKS = """
-CREATE TABLE benchmarks AS
-SELECT r.dataset AS benchmark, l.label AS label, COUNT(DISTINCT r.iri) AS results,
-       COUNT(DISTINCT p.paper) AS papers,
-       CASE WHEN EXISTS (SELECT 1 FROM result r2 JOIN reports p2 ON p2.result = r2.iri
-                         WHERE r2.dataset = r.dataset AND NOT EXISTS (
-                             SELECT 1 FROM result_attr a WHERE a.iri = r2.iri AND a.attr = 'metric'))
-            THEN NULL
-            ELSE (SELECT group_concat(metric, ', ') FROM (
-                SELECT DISTINCT a.value AS metric FROM result r2 JOIN result_attr a ON a.iri = r2.iri
-                AND a.attr = 'metric' JOIN reports p2 ON p2.result = r2.iri WHERE r2.dataset = r.dataset
-                ORDER BY a.value)) END AS metrics
-FROM result r JOIN reports p ON p.result = r.iri JOIN label l ON l.iri = r.dataset
-GROUP BY r.dataset, l.label
-ORDER BY results DESC, l.label
-LIMIT 200
-"""
-
-
 def index_path(generation: Path) -> Path:
     """Where the index of a generation directory lives (beside it, so RocksDB never sees it)."""
     return generation.with_name(generation.name + SUFFIX)
@@ -257,7 +165,7 @@ class _Tables:
             entities = {entity for _, _, entity in self.rows["fact"]}
             self.rows["type"] = {(iri, c) for iri, c in self.rows["type"] if c in KINDS or iri in entities}
             db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};"
-                             + _SCHEMA)
+                             + SCHEMA)
             self._canonical_literals()
             for table, rows in self.rows.items():
                 if rows:
@@ -265,9 +173,9 @@ class _Tables:
                     db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608 - fixed names
             db.executemany("INSERT INTO pair VALUES (?, ?, ?)",
                            ((a, b, int(w)) for a, b, w in self.pairs.values() if None not in (a, b, w)))
-            db.executescript(_INDEXES)
+            db.executescript(INDEXES)
             names = self._search_tables(db)
-            db.executescript(_RANKED + _BOARD + _BENCHMARKS)
+            db.executescript(RANKED + BOARD + BENCHMARKS)
             db.commit()
         finally:
             db.close()
