@@ -165,7 +165,7 @@ def _matches(pattern: re.Pattern[str], doc: Doc, starts: tuple[str, ...], folded
 
 def _appositions(text: str) -> list[re.Match[str]]:
     """_APPOS matches, tried only just before each ", a/an/the" (a cheap anchor) for speed."""
-    out = []
+    out: list[re.Match[str]] = []
     for anchor in anchored(_APPOS_ANCHOR, text, find_all(text, (",",))):  # each anchor begins at a comma
         begin = text.rfind(" ", 0, anchor.start())
         begin = max(text.rfind(" ", 0, max(begin, 0)), 0) if begin > 0 else 0
