@@ -15,10 +15,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from collections import deque
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -26,11 +26,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import rdf, readers, store
+from kg.derived import finish_generation
 from kg.errors import InputError, StoreError
 from kg.identity import content_hash, entity_iri, paper_graph, paper_key
 from kg.model import EntityRef, Paper, PaperRecord
-from kg.search_index import build_index, build_index_from_nquads, index_path
-from kg.summary import SummaryBuilder, compute_summary
+from kg.summary import SummaryBuilder
 from kg.vocab import PG
 
 
@@ -316,33 +316,6 @@ def _build_generation(
     del target
 
 
-def finish_generation(
-    target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False,
-    sources: tuple[list[Path], SummaryBuilder] | None = None,
-) -> None:
-    """Derived structures every new generation needs before it is published, whoever wrote it
-    (build, append, ``kg load``, an authorised update): the summary graph, the index
-    (:mod:`kg.search_index`; from ``sources`` when given: the N-Quads files that make up the whole
-    store and the counts accumulated while writing them; else from the store), and a compaction
-    (bulk loads leave the store uncompacted and read-only handles never compact it)."""
-    phases = {} if phases is None else phases
-    if not summarised:
-        started = time.time()
-        compute_summary(target)
-        phases["summary"] = time.time() - started
-    def index() -> None:
-        if sources is None:
-            build_index(target, index_path(generation))
-        else:
-            build_index_from_nquads(sources[0], index_path(generation), summary=sources[1])
-
-    for name, step in (("index", index), ("optimize", target.optimize)):
-        started = time.time()
-        step()
-        phases[name] = time.time() - started
-    target.flush()
-
-
 def _content_hashes(previous: ox.Store) -> dict[str, str]:
     """paper key -> content hash of every paper already in the store (for append)."""
     prefix = len(paper_graph(""))
@@ -358,7 +331,7 @@ def _write_build_log(
 ) -> None:
     """Add this build's prov:Activity to the build-log graph of the new generation."""
     def stamp(t: float) -> str:
-        return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     build_id = generation.name
     sources = {readers._text.source_name(display) if display != "<stdin>" else display for _, display in files}

@@ -10,7 +10,7 @@ The same two passes as :mod:`kg.build`, each a ``dask.bag`` map:
    shared directory, and returns the entities its papers name.
 
 The client then writes the entities and source files, bulk-loads every shard into a new generation in
-one ``Store.bulk_load`` call, adds what every generation gets (:func:`kg.build.finish_generation`:
+one ``Store.bulk_load`` call, adds what every generation gets (:func:`kg.derived.finish_generation`:
 summary graph, search index, compaction) and publishes it (see :mod:`kg.store`). The graph equals a
 local build's, quad for quad, apart from the build-log entry.
 
@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from kg import build as local
 from kg import rdf, readers, store
+from kg.derived import finish_generation
 from kg.errors import InputError, KgError
 from kg.identity import entity_iri, paper_key
 from kg.model import EntityRef
@@ -291,7 +292,7 @@ def _load(generation: Path, shards: Path, results: list[_Extracted], summary: lo
     stream = io.BufferedReader(_Concatenation(sorted(shards.glob("*.nq"))), 1 << 20)
     target.bulk_load(input=stream, format=ox.RdfFormat.N_QUADS)
     summary.phases["load"] = time.time() - started
-    local.finish_generation(target, generation, summary.phases)  # summary graph, search index, compaction
+    finish_generation(target, generation, summary.phases)  # summary graph, search index, compaction
     count = int(len(target))
     del target
     return count

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import store as kg_store
+from kg.derived import finish_generation
 from kg.errors import InputError, StoreError
-from kg.search_index import build_index, index_path
 
 #: File extension -> RDF format.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -92,7 +92,7 @@ def _load_into(source: Path | None, target: Path, files: list[Path], graph: ox.N
         quads = _counted(_parsed(path, graph))
         store.bulk_extend(quads)
         count += quads.count
-    build_index(store, index_path(target))  # the new generation's own index, so the API never reads a stale one
+    finish_generation(store, target)  # its own summary counts and index, so nothing it serves is stale
     store.flush()
     del store  # close (and unlock) before publishing: readers never share a directory with a writer
     return count

@@ -2,7 +2,9 @@
 
 Servers never write the generation they read. An authorised update copies the published generation
 (a RocksDB checkpoint: hard links, fast), applies the update to the copy in a separate process that is
-killed if it runs over time, and publishes the copy; running servers switch to it like after a build.
+killed if it runs over time, gives the copy what every generation gets (its summary counts and index:
+:func:`kg.derived.finish_generation`), and publishes it; running servers switch to it like after a build.
+The query timeout bounds the update itself; the derived structures get :data:`FINISH_SECONDS`.
 All of it happens under the store's writer lock, so it cannot interleave with ``kg build`` or ``kg load``.
 """
 
@@ -18,10 +20,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import store as kg_store
+from kg.derived import finish_generation
 from kg.errors import QueryError, StoreError
 from server import sandbox
 
 log = logging.getLogger("kg.executor")
+
+#: Time allowed for the summary and index of the updated generation (they grow with the graph, not the update).
+FINISH_SECONDS = 1800.0
 
 
 def apply_update(context: BaseContext, store_dir: Path, text: str, timeout: float, base_iri: str | None = None) -> str:
@@ -54,6 +60,12 @@ def apply_update(context: BaseContext, store_dir: Path, text: str, timeout: floa
                 process.kill()
                 raise QueryTimeout(timeout)
             status, message = parent.recv()
+            if status == "updated":  # the update is in; now its summary and index
+                if not parent.poll(FINISH_SECONDS):
+                    process.kill()
+                    status, message = "store", f"the summary and index took over {FINISH_SECONDS:g} s"
+                else:
+                    status, message = parent.recv()
         except EOFError:
             status, message = "store", "the update process ended without answering"
         finally:
@@ -79,7 +91,8 @@ def _update_job(conn: Connection, source: str | None, target: str, text: str, ba
             del previous
         store = ox.Store(target)
         store.update(text, base_iri=base_iri)
-        store.flush()
+        conn.send(("updated", ""))
+        finish_generation(store, Path(target))
         del store
     except QueryError as exc:
         conn.send(("query", str(exc)))

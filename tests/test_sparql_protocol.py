@@ -69,10 +69,19 @@ def test_trailing_slash_and_unknown_params_ignored(server: str) -> None:
 
 def test_union_default_graph_and_graph_keyword(server: str) -> None:
     union = http.get(server, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}).json()
-    assert union["results"]["bindings"][0]["n"]["value"] == "13"
+    assert int(union["results"]["bindings"][0]["n"]["value"]) == 13 + summary_quads(server) > 13
     graphs = http.get(server, params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"}).json()
     assert [b["g"]["value"] for b in graphs["results"]["bindings"]] == [
-        "http://example.org/entities", "http://example.org/paper1-graph", "http://example.org/paper2-graph"]
+        "http://example.org/entities", "http://example.org/paper1-graph", "http://example.org/paper2-graph", SUMMARY]
+
+
+SUMMARY = "https://w3id.org/papergraph/graph/summary"
+
+
+def summary_quads(server: str) -> int:
+    """Quads of the summary graph that ``kg load`` derived (paper counts, co-occurrences) beside the 13 loaded."""
+    answer = http.get(server, params={"query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{SUMMARY}> {{ ?s ?p ?o }} }}"})
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_protocol_dataset(server: str) -> None:
@@ -221,7 +230,7 @@ def test_row_cap_is_reported(server: str) -> None:
 def test_health(live: LiveServer) -> None:
     health = http.get(live.url + "/health").json()
     assert health["ok"] is True and health["backend"] == "embedded"
-    assert health["quads"] == 13 and health["papers"] == 2
+    assert health["quads"] == 13 + summary_quads(live.url + "/sparql") and health["papers"] == 2
     assert health["generation"].startswith("g-") and "/" not in health["generation"]
     assert health["generation_switched_at"].endswith("+00:00")
 
@@ -319,3 +328,23 @@ def test_update_with_token_publishes_a_generation(server: str) -> None:
     assert bad.status_code == 400
     load = http.post(server, data={"update": "LOAD <file:///etc/passwd>"}, headers=auth)
     assert load.status_code == 400 and "LOAD" in load.text
+
+
+def test_an_update_refreshes_counts_and_index(server: str) -> None:
+    """An updated generation gets its own summary counts and index, like a build: the API answers the
+    ranking from the new generation's index, with the count the update changed."""
+    api = server.replace("/sparql", "/api/queries/most-used-datasets")
+
+    def glue_papers() -> tuple[int, str]:
+        answer = http.get(api)
+        assert answer.status_code == 200, answer.text
+        counts = {row["label"]: int(row["papers"]) for row in answer.json()["rows"]}
+        return counts["GLUE"], answer.headers["X-Answered-From"]
+
+    before, _ = glue_papers()
+    paper3 = ("INSERT DATA { GRAPH <http://example.org/paper3-graph> { <http://example.org/paper3> a "
+              "<https://w3id.org/papergraph/ontology#Paper> ; <https://w3id.org/papergraph/ontology#usesDataset> "
+              "<http://example.org/glue> } }")
+    response = http.post(server, data={"update": paper3}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 204, response.text
+    assert glue_papers() == (before + 1, "index")

@@ -1,0 +1,46 @@
+"""What every new generation gets before it is published, whoever wrote it: ``kg build`` (fresh or
+``--append``), ``kg load``, a Dask build, or an authorised SPARQL update.
+
+- the summary graph (:mod:`kg.summary`): paper counts and co-occurrences the canned queries read;
+- the index beside the generation (:mod:`kg.search_index`) that answers search and the canned questions;
+- a compaction: bulk loads leave the store uncompacted, and read-only handles never compact it.
+
+Without this, a generation written by ``kg load`` or an update would serve counts from before the
+change, and the API would fall back to slow SPARQL for want of an index.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.search_index import build_index, build_index_from_nquads, index_path
+from kg.summary import SummaryBuilder, compute_summary
+
+
+def finish_generation(
+    target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False,
+    sources: tuple[list[Path], SummaryBuilder] | None = None,
+) -> None:
+    """Write the summary graph (unless ``summarised``: a fresh build streamed it already), the index
+    (from ``sources`` when given: the N-Quads files that make up the whole store and the counts
+    accumulated while writing them; else from the store), then compact. Timings go to ``phases``."""
+    phases = {} if phases is None else phases
+    if not summarised:
+        started = time.time()
+        compute_summary(target)
+        phases["summary"] = time.time() - started
+
+    def index() -> None:
+        if sources is None:
+            build_index(target, index_path(generation))
+        else:
+            build_index_from_nquads(sources[0], index_path(generation), summary=sources[1])
+
+    for name, step in (("index", index), ("optimize", target.optimize)):
+        started = time.time()
+        step()
+        phases[name] = time.time() - started
+    target.flush()
