@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
-from kg.model import EntityKind, EntityRef
+from kg.model import EntityRef
 
 _TOKEN = re.compile(r"[^\W_]+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -21,8 +21,18 @@ from collections.abc import Iterable
 from kg.identity import content_hash, entity_iri, paper_graph, paper_iri, short_hash
 from kg.model import EntityRef, Listing, Mention, Paper, ResultValue
 from kg.vocab import (
-    BUILD_LOG_GRAPH, CLASS_OF_KIND, DCTERMS, ENTITIES_GRAPH, ID, PROV, RDF, RDF_TYPE, RDFS_LABEL,
-    SKOS_ALT_LABEL, XSD, pg,
+    BUILD_LOG_GRAPH,
+    CLASS_OF_KIND,
+    DCTERMS,
+    ENTITIES_GRAPH,
+    ID,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_ALT_LABEL,
+    XSD,
+    pg,
 )
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 
 from kg import rdf
 from kg.identity import entity_iri, paper_key
-from kg.summary import compute_summary
 from kg.model import EntityRef, Listing, Mention, Paper, PaperRecord, ResultValue
+from kg.summary import compute_summary
 
 #: An entity whose label is itself hostile SPARQL: it must only ever come back as a value.
 EVIL_LABEL = 'Evil "} ; DROP ALL ; #'

@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-
 from tests._extract_helpers import facts, run
-
-
-
 
 DATA = ("introducesDataset", "usesDataset", "evaluatesOn")
 

@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-
 from tests._extract_helpers import facts, run
-
-
-
 
 
 def test_families_and_checkpoints() -> None:

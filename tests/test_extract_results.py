@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-
-from tests._extract_helpers import run
-
-
-
 import pytest
 
+from tests._extract_helpers import run
 
 
 def test_percent_tied_to_dataset_and_metric() -> None:

@@ -5,8 +5,8 @@ import pickle
 import pytest
 
 from kg.extract.context import Context
-from kg.model import Listing, PaperRecord
 from kg.link import Lexicon, compact
+from kg.model import Listing, PaperRecord
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,13 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.export.catalog import (
-    DATASET_RELATIONS, METHOD_RELATIONS, PREFIXES, Catalog, rows, text, values,
+    DATASET_RELATIONS,
+    METHOD_RELATIONS,
+    PREFIXES,
+    Catalog,
+    rows,
+    text,
+    values,
 )
 
 

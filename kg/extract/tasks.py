@@ -32,8 +32,8 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import compress
 
-from kg.extract.context import Context, make
 from kg.extract.acronyms import Definition
+from kg.extract.context import Context, make
 from kg.extract.sentences import Doc
 from kg.link import Entry, Hit, Lexicon, compact
 from kg.model import EntityRef, Mention
