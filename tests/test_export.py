@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import socket
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -356,9 +358,6 @@ def strict_client(store_dir: Path) -> Iterator[object]:
 
 
 def test_http_construct_obeys_sandbox_timeout_and_cap(strict_client: object) -> None:
-    import socket
-    import time
-
     get = strict_client.get  # type: ignore[attr-defined]
     with socket.create_server(("127.0.0.1", 0)) as sink:
         sink.settimeout(0.1)

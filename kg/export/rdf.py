@@ -7,7 +7,7 @@ write a temporary file and read that back in chunks (disk, not memory, bounds th
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 import pyoxigraph as ox
@@ -48,7 +48,11 @@ def dump(store: ox.Store, fmt: str, out: IO[bytes], sparql: str | None = None) -
     if fmt == "nquads" and sparql is None:
         store.dump(out, ox.RdfFormat.N_QUADS)
         return
-    triples = construct(store, sparql or UNION)
+    write_triples(construct(store, sparql or UNION), fmt, out)
+
+
+def write_triples(triples: Iterable[ox.Triple], fmt: str, out: IO[bytes]) -> None:
+    """Triples (N-Quads: in the default graph; Turtle: with the usual prefixes)."""
     if fmt == "nquads":
         ox.serialize(_as_quads(triples), out, ox.RdfFormat.N_QUADS)
     else:
@@ -57,14 +61,7 @@ def dump(store: ox.Store, fmt: str, out: IO[bytes], sparql: str | None = None) -
 
 def iter_triples(triples: Iterable[ox.Triple], fmt: str) -> Iterator[bytes]:
     """Triples already computed (a CONSTRUCT answered by the service's query workers) in ``fmt``, in chunks."""
-    with tempfile.TemporaryFile(prefix="kg-export-") as spool:
-        if fmt == "nquads":
-            ox.serialize(_as_quads(triples), spool, ox.RdfFormat.N_QUADS)
-        else:
-            ox.serialize(triples, spool, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
-        spool.seek(0)
-        while chunk := spool.read(CHUNK):
-            yield chunk
+    return _spooled(lambda spool: write_triples(triples, fmt, spool))
 
 
 def iter_dump(store: ox.Store, fmt: str, sparql: str | None = None) -> Iterator[bytes]:
@@ -74,14 +71,16 @@ def iter_dump(store: ox.Store, fmt: str, sparql: str | None = None) -> Iterator[
 
     :raises QueryError: see :func:`construct`.
     """
-    if sparql is not None:
-        construct(store, sparql)
-    return _spooled(store, fmt, sparql)
+    if sparql is None:
+        return _spooled(lambda spool: dump(store, fmt, spool))
+    triples = construct(store, sparql)  # parsed now; evaluated once, while the chunks are read
+    return _spooled(lambda spool: write_triples(triples, fmt, spool))
 
 
-def _spooled(store: ox.Store, fmt: str, sparql: str | None) -> Iterator[bytes]:
+def _spooled(write: Callable[[IO[bytes]], None]) -> Iterator[bytes]:
+    """What ``write`` writes, read back in chunks from a temporary file (lazily: nothing runs until iterated)."""
     with tempfile.TemporaryFile(prefix="kg-export-") as spool:
-        dump(store, fmt, spool, sparql)
+        write(spool)
         spool.seek(0)
         while chunk := spool.read(CHUNK):
             yield chunk

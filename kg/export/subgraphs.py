@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.export.catalog import Catalog, local_name, text
+from kg.export.rdf import construct
 from kg.export.views import entity_graph, finish
 from kg.queries import run_rows
 from kg.vocab import DCTERMS, RDF_TYPE, RDFS_LABEL
@@ -78,8 +79,6 @@ def construct_graph(catalog: Catalog, sparql: str) -> nx.Graph:
 
     :raises QueryError: syntax errors, or a query that is not a CONSTRUCT.
     """
-    from kg.export.rdf import construct
-
     return triples_graph(catalog, construct(catalog.store, sparql))
 
 
