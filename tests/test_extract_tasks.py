@@ -72,7 +72,34 @@ def test_head_of_object_in_title() -> None:
 
 def test_gerund_with_object_in_title() -> None:
     got = tasks("x", title="A Corpus for Mining Legal Contract Clauses")
-    assert "mining legal contract clauses" in got
+    assert "legal contract clause mining" in got  # head last, singular: the form abstract phrases take
+
+
+def test_gerund_after_a_colon_skips_quantities_and_keeps_coined_names() -> None:
+    got = tasks("x", title="Q-Lite: Serving Thousands of Concurrent LoRA Adapters")
+    assert any(t.endswith("lora adapter serving") for t in got)
+    assert tasks("x", title="Q-Lite: Improving Concurrent LoRA Adapters") == set()  # betterment, not a task
+    assert tasks("x", title="Q-Lite: Learning Concurrent LoRA Adapters") == set()  # too vague
+
+
+def test_gerund_object_with_coordinated_modifiers_takes_the_shared_noun() -> None:
+    assert "long caption generation" in tasks("x", title="CapNet: Generating Short and Long Captions for Figures")
+    assert "short generation" not in tasks("x", title="CapNet: Generating Short and Long Captions for Figures")
+
+
+def test_purpose_verb_object_skips_adjectives_and_keeps_noun_gerunds() -> None:
+    got = tasks("We propose the DAS method to select high-quality training data based on diversity.")
+    assert "training data selection" in got
+    got = tasks("We release a benchmark designed to generate diverse questions from scratch.")
+    assert "question generation" in got
+
+
+def test_purpose_verb_object_cut_short_is_no_task() -> None:
+    got = tasks("We fine-tune models and use them to evaluate the quality of responses. We also build a "
+                "framework to evaluate our methodology, a method to generate 3D training data, and a method "
+                "to select step-by-step.")
+    assert not got & {"quality evaluation", "methodology evaluation", "3d generation", "step-by-step selection",
+                      "response evaluation"}
 
 
 def test_opening_phrase_of_abstract_is_a_candidate() -> None:

@@ -125,12 +125,22 @@ _NOMINAL = {f: noun for noun, forms in {
     "simulation": "simulate simulating", "discovery": "discover discovering", "forecasting": "forecast",
     "editing": "edit", "ranking": "rank", "tracking": "track", "parsing": "parse", "captioning": "caption",
     "compression": "compress compressing", "personalization": "personalize personalizing",
+    "generation": "generate generating", "selection": "select selecting", "alignment": "align aligning",
+    "evaluation": "evaluate evaluating", "extension": "extend extending", "solving": "solve",
+    "recommendation": "recommend recommending", "serving": "serve", "answering": "answer",
+    "quantization": "quantize quantizing",
 }.items() for f in forms.split()}
 _SPELLINGS = {"pretraining": "pre-training", "pre-training": "pretraining", "finetuning": "fine-tuning",
               "fine-tuning": "finetuning", "multilabel": "multi-label", "multi-label": "multilabel"}
 #: Words between a cue and its phrase ("designed for the efficient X").
 _SKIP = frozenset("the a an this its their our efficient effective scalable accurate fast robust reliable novel "
                   "new automatic automated better improved general large-scale".split())
+#: Words between a verb and its object ("to select high-quality training data").
+_OBJ_SKIP = _SKIP - {"this", "its", "their", "our"} | frozenset(
+    "high-quality large-scale state-of-the-art diverse various different multiple specific particular given arbitrary "
+    "desired most more informative relevant appropriate best optimal right suitable useful".split())
+#: Parts of a compound that make it no noun ("step-by-step", "end-to-end", "state-of-the-art").
+_CUT_WORDS = frozenset(("by", "to", "of", "the", "and", "or"))
 _TASK_NOUNS = frozenset("task tasks problem problems challenge challenges application applications".split())
 _TASK_NEXT = frozenset(("task", "tasks", "problem", "problems"))
 _ENUM_CUES = frozenset("like including include includes e g i such as".split())
@@ -142,6 +152,8 @@ _VAGUE_GERUNDS = frozenset("training learning tuning fine-tuning finetuning pret
                            "modelling understanding reasoning processing".split())
 #: First parts of compounds that make an adjective of a head ("high-resolution", "multi-task").
 _ADJ_PREFIXES = frozenset("high low multi single long short large small well non cross full half".split())
+#: Quantities that open an object without belonging to it ("Serving Thousands of Concurrent LoRA Adapters").
+_QUANTITIES = frozenset("thousands millions billions hundreds dozens many multiple numerous countless".split())
 _HYPHENS = frozenset(("-", "\u2010", "\u2011", "\u2013"))
 _NAME_LIKE = re.compile(r"[A-Za-z]*[a-z][A-Z]|[A-Z][a-z]+[0-9]|[0-9][A-Za-z]*[a-z]")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -324,24 +336,33 @@ def _phrase_back(v: _View, h: int) -> tuple[list[int], list[str]] | None:
     return firsts, words
 
 
-def _phrase_forward(v: _View, k: int, limit: int = 4) -> list[str]:
-    """The noun phrase starting at token ``k`` (the object of a gerund), up to ``limit`` compounds."""
+def _phrase_forward(v: _View, k: int, limit: int = 4, names: bool = False) -> tuple[list[str], int]:
+    """The noun phrase starting at token ``k`` (the object of a gerund), up to ``limit`` compounds, and its
+    last token. Leading quantities are skipped ("thousands of", "many"); with ``names``, a coined name may
+    modify the phrase's head ("Serving Concurrent LoRA Adapters")."""
     text, starts, ends, lows, gaps, n = v.text, v.starts, v.ends, v.lows, v.gaps, v.n
+    if k + 1 < n and lows[k] in _QUANTITIES and gaps[k] == " ":
+        k += 2 if lows[k + 1] == "of" else 1
     words: list[str] = []
+    last = k - 1
     while k < n and len(words) < limit + 2:
         e = k
         while e + 1 < n and gaps[e] in _HYPHENS:
             e += 1
         word = "-".join(lows[k:e + 1])
-        if not _is_mod(word, text[starts[k]:ends[e]]):
+        surface = text[starts[k]:ends[e]]
+        if not _is_mod(word, surface) and word not in _VAGUE_GERUNDS and not (
+                names and word not in _NON_MOD and _NAME_LIKE.search(surface)):
             if word.endswith("s") and word not in _STOP and word not in _VERBS and not word.endswith("ly"):
                 words.append(word)  # a plural noun ends the phrase ("chaotic systems")
+                last = e
             break
         words.append(word)
+        last = e
         if e + 1 >= n or gaps[e] != " ":
             break
         k = e + 1
-    return words
+    return words, last
 
 
 def _singular(word: str) -> str:
@@ -358,19 +379,35 @@ def _verbal(v: _View, k: int, verb: str) -> tuple[tuple[str, ...], int] | None:
     """"estimating the average treatment effect" -> ("average", "treatment", "effect", "estimation"), end offset."""
     lows, gaps = v.lows, v.gaps
     n = k + 1
-    while n < v.n and lows[n] in _SKIP and n < k + 3:
-        n += 1
-    obj = _phrase_forward(v, n, 3)
-    if not obj or len(obj) > 3 or obj[-1] in _vocab()[0] or obj[-1] in _NOMINAL:
-        return None
-    e = n
-    for _ in range(len(obj) - 1):  # to the first token of the last compound
+    while n < v.n and n < k + 4:  # "selecting the most informative high-quality training data"
+        e = n
         while e + 1 < v.n and gaps[e] in _HYPHENS:
             e += 1
-        e += 1
-    while e + 1 < v.n and gaps[e] in _HYPHENS:
-        e += 1
-    return (*obj[:-1], _singular(obj[-1]), _NOMINAL[verb]), v.ends[e]
+        if (lows[n] if e == n else "-".join(lows[n:e + 1])) not in _OBJ_SKIP:
+            break
+        n = e + 1
+    obj, last = _object(v, n, 3)
+    if not obj or len(obj) > 3 or obj[-1] in _vocab()[0] or obj[-1] in _NOMINAL:
+        return None
+    return (*obj[:-1], _singular(obj[-1]), _NOMINAL[verb]), v.ends[last]
+
+
+def _object(v: _View, k: int, limit: int = 4, names: bool = False) -> tuple[list[str], int]:
+    """:func:`_phrase_forward` for the object of a verb or gerund, or nothing when what follows shows the
+    phrase was cut short: "the quality of X" (the object is X), "2D/3D scenes", "3D Training Data",
+    "step-by-step". Coordinated modifiers share the noun ("Short and Long Captions" -> "long captions")."""
+    obj, last = _phrase_forward(v, k, limit, names)
+    lows, gaps, n = v.lows, v.gaps, v.n
+    if len(obj) == 1 and last + 2 < n and gaps[last] == " " and lows[last + 1] in _AND_OR:
+        obj, last = _phrase_forward(v, last + 2, limit, names)
+    if not obj or not _CUT_WORDS.isdisjoint(obj[-1].split("-")):
+        return [], last
+    if last + 1 < n:
+        gap, after = gaps[last], lows[last + 1]
+        if gap in _HYPHENS or gap == "/" or after == "of" and len(obj) == 1 or gap == " " and not (
+                after in _STOP or after in _VERBS or after.endswith(("ly", "ed"))):
+            return [], last
+    return obj, last
 
 
 def _variants(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -666,18 +703,16 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 continue
             if w not in heads:
                 continue  # a verb ("by Summarizing X") that does not open a purpose
-            if len(words) == 1 and w.endswith("ing") and w not in _VAGUE_GERUNDS and (
-                    first == 0 or tl[first - 1] in _FOR_TO):
-                obj = _phrase_forward(tv, h + 1)
-                if obj:
-                    words = [words[0], *obj[-3:]]  # "for Mining Pre-trained Model Packages"
-                    add(tuple(words), 6.0, title, tstarts[first], tends[min(tn - 1, h + len(obj))])
+            if first == h and w.endswith("ing") and w not in _VAGUE_GERUNDS and w not in _LEAD_GERUNDS and (
+                    first == 0 or tl[first - 1] in _FOR_TO or ":" in tgaps[first - 1]):
+                obj, obj_end = _object(tv, h + 1, names=True)
+                if obj:  # "for Mining Model Packages", "S-LoRA: Serving LoRA Adapters": the object, then the head
+                    add((*obj[-3:-1], _singular(obj[-1]), w), 6.0, title, tstarts[first], tends[obj_end])
                     continue
             if h + 2 < tn and tl[h + 1] == "of" and tgaps[h] == " " and words[-1] not in _VAGUE_GERUNDS:
-                obj = _phrase_forward(tv, h + 2, 3)
+                obj, obj_end = _phrase_forward(tv, h + 2, 3)
                 if obj and len(obj) <= 3 and obj[-1] not in heads:  # "Early Prediction of Misinformation"
-                    add((*obj[:-1], _singular(obj[-1]), words[-1]), 6.0, title, tstarts[first],
-                        tends[min(tn - 1, h + 1 + len(obj))])
+                    add((*obj[:-1], _singular(obj[-1]), words[-1]), 6.0, title, tstarts[first], tends[obj_end])
                     continue
             norm = _normal(words, plural)
             if len(norm) > 2:  # prefer the longest suffix the abstract repeats
