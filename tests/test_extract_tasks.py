@@ -225,3 +225,13 @@ def test_single_mention_far_from_cues_is_no_task_but_a_cued_one_is() -> None:
     assert "lane boundary detection" not in got
     got = tasks(filler + "We address lane boundary detection in heavy rain.")
     assert "lane boundary detection" in got
+
+
+def test_problem_of_a_gerund_names_the_nominal_task() -> None:
+    got = tasks("We study the problem of detecting label errors in crowdsourced corpora. Results follow.")
+    assert "label error detection" in got
+    got = tasks("We address the challenge of selecting the best LLM out of a collection of models.")
+    assert "llm selection" in got and "llm out selection" not in got
+    got = tasks("Our results are strong and our code is released today for everyone. This is the joy of detecting "
+                "label errors in crowdsourced corpora.")  # no task noun before "of": no task
+    assert "label error detection" not in got

@@ -59,7 +59,7 @@ _STOP = frozenset(
     "well-known widely-used widely different diverse specific particular certain further additional alternative "
     "related corresponding respective overall whole entire full complete thousands millions billions hundreds "
     "dozens lots number numbers amount amounts set sets range variety kind kinds type types form forms "
-    "i e eg ie etc al vs versus our ours your my his her like including include includes namely especially "
+    "i e eg ie etc al vs versus our ours your my his her like including include includes namely especially out up off "
     "particularly mainly primarily".split())
 #: Verbs and other words that end a phrase on its left ("we propose X", "enables X", "X-based ...").
 _VERBS = frozenset(
@@ -377,27 +377,28 @@ def _singular(word: str) -> str:
 
 def _verbal(v: _View, k: int, verb: str) -> tuple[tuple[str, ...], int] | None:
     """"estimating the average treatment effect" -> ("average", "treatment", "effect", "estimation"), end offset."""
-    lows, gaps = v.lows, v.gaps
-    n = k + 1
-    while n < v.n and n < k + 4:  # "selecting the most informative high-quality training data"
-        e = n
-        while e + 1 < v.n and gaps[e] in _HYPHENS:
-            e += 1
-        if (lows[n] if e == n else "-".join(lows[n:e + 1])) not in _OBJ_SKIP:
-            break
-        n = e + 1
-    obj, last = _object(v, n, 3)
+    obj, last = _object(v, k + 1, 3)
     if not obj or len(obj) > 3 or obj[-1] in _vocab()[0] or obj[-1] in _NOMINAL:
         return None
     return (*obj[:-1], _singular(obj[-1]), _NOMINAL[verb]), v.ends[last]
 
 
-def _object(v: _View, k: int, limit: int = 4, names: bool = False) -> tuple[list[str], int]:
+def _object(v: _View, k: int, limit: int = 4, names: bool = False, skip: bool = True) -> tuple[list[str], int]:
     """:func:`_phrase_forward` for the object of a verb or gerund, or nothing when what follows shows the
     phrase was cut short: "the quality of X" (the object is X), "2D/3D scenes", "3D Training Data",
-    "step-by-step". Coordinated modifiers share the noun ("Short and Long Captions" -> "long captions")."""
-    obj, last = _phrase_forward(v, k, limit, names)
+    "step-by-step". Determiners and evaluative adjectives before it are skipped ("to select the most
+    informative high-quality training data"); coordinated modifiers share the noun ("Short and Long Captions"
+    -> "long captions")."""
     lows, gaps, n = v.lows, v.gaps, v.n
+    start = k
+    while skip and k < n and k < start + 3:
+        e = k
+        while e + 1 < n and gaps[e] in _HYPHENS:
+            e += 1
+        if (lows[k] if e == k else "-".join(lows[k:e + 1])) not in _OBJ_SKIP:
+            break
+        k = e + 1
+    obj, last = _phrase_forward(v, k, limit, names)
     if len(obj) == 1 and last + 2 < n and gaps[last] == " " and lows[last + 1] in _AND_OR:
         obj, last = _phrase_forward(v, last + 2, limit, names)
     if not obj or not _CUT_WORDS.isdisjoint(obj[-1].split("-")):
@@ -535,11 +536,12 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
         seen.add(w)
     for h in found:
         w = lows[h]
-        if w in _NOMINAL and h > 1 and lows[h - 1] in _FOR_TO:
+        if w in _NOMINAL and h > 1 and (lows[h - 1] in _FOR_TO or lows[h - 1] == "of" and lows[h - 2] in _TASK_NOUNS):
             verb_phrase = _verbal(av, h, w)
-            if verb_phrase is not None:
+            if verb_phrase is not None:  # "a method to select X", "the problem of detecting X"
                 purpose = lows[h - 2] in _PURPOSE_NOUNS or lows[h - 2] in _AIMS
-                verbal.append((verb_phrase[0], starts[h], verb_phrase[1], 3.0 if purpose else 2.0))
+                verbal.append((verb_phrase[0], starts[h], verb_phrase[1],
+                               4.0 if lows[h - 1] == "of" else 3.0 if purpose else 2.0))
             continue
         if w not in heads or (h + 1 < n_tok and gaps[h] in _HYPHENS):
             continue
@@ -705,7 +707,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 continue  # a verb ("by Summarizing X") that does not open a purpose
             if first == h and w.endswith("ing") and w not in _VAGUE_GERUNDS and w not in _LEAD_GERUNDS and (
                     first == 0 or tl[first - 1] in _FOR_TO or ":" in tgaps[first - 1]):
-                obj, obj_end = _object(tv, h + 1, names=True)
+                obj, obj_end = _object(tv, h + 1, names=True, skip=False)
                 if obj:  # "for Mining Model Packages", "S-LoRA: Serving LoRA Adapters": the object, then the head
                     add((*obj[-3:-1], _singular(obj[-1]), w), 6.0, title, tstarts[first], tends[obj_end])
                     continue
