@@ -38,6 +38,9 @@ CUES: dict[str, frozenset[str]] = {
     "task": frozenset("task tasks problem".split()),
     "metric": frozenset("metric metrics score scores".split()),
 }
+#: The project's own list (all kinds, one ``type`` per record), read after the shared lists: names of the
+#: LLM era that they lack (vLLM, FineWeb-Edu, GPTQ). An entry they already have is skipped.
+CURATED = "curated.jsonl"
 #: How many leading characters of joined keys :attr:`ScanTables.joined` keeps (more: fewer false leads).
 JOINED_PREFIX = 8
 _DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora bench suite collection".split())
@@ -213,12 +216,13 @@ class _Index:
 def _base_index(package: str = "kg.data.names") -> _Index:
     index = _Index()
     root = files(package)
-    for kind in KINDS:
-        text = root.joinpath(f"{kind}s.jsonl").read_text(encoding="utf-8")
+    for file_kind, file in [(kind, f"{kind}s.jsonl") for kind in KINDS] + [(None, CURATED)]:
+        text = root.joinpath(file).read_text(encoding="utf-8")
         for line in text.splitlines():
             if not line.strip():
                 continue
             rec = json.loads(line)
+            kind = file_kind or rec["type"]  # the curated file mixes kinds, one per record
             key = compact(rec["name"])
             if not key or (kind, key) in index.by_key:
                 continue

@@ -127,7 +127,8 @@ def _reference_scan(index, text, starts, ends, lows, title):  # type: ignore[no-
             top = min(top, n - i)
             if top > 1 and t + " " + lows[i + 1] not in index.pairs and t[:-1] + " " + lows[i + 1] not in index.pairs:
                 top = 1
-            if top == 1 and t not in index.lower_ok and t[:-1] not in index.lower_ok and text[starts[i]].islower():
+            if top == 1 and t not in index.lower_ok and t[:-1] not in index.lower_ok and text[starts[i]].islower() \
+                    and text[starts[i]:ends[i]].islower():
                 top = 0
         if top:
             lim = 1

@@ -83,3 +83,33 @@ def test_pickle_carries_learned_pairs_only() -> None:
 
 def test_keys_are_slug_friendly() -> None:
     assert compact("ViT-B/16 (Large)") == "vitb16large"
+
+
+def test_curated_list_adds_names_the_shared_lists_lack(lexicon: Lexicon) -> None:
+    got = _names(lexicon, "We serve the adapters with vLLM, quantise them with GPTQ and pretrain on FineWeb-Edu.")
+    assert got == [("method", "vllm"), ("method", "gptq"), ("dataset", "finewebedu")]
+    # its aliases link too, and a spelling variant lands on the same node
+    assert _names(lexicon, "built on HuggingFace PEFT") == [("method", "peft")]
+    assert _names(lexicon, "a CommonCrawl snapshot and Common Crawl") == [("dataset", "commoncrawl")] * 2
+
+
+def test_curated_ambiguous_word_needs_its_written_form(lexicon: Lexicon) -> None:
+    assert all(key != "solar" for _, key in _names(lexicon, "We forecast solar power output."))
+    assert ("model", "solar") in _names(lexicon, "We compare against SOLAR and Mistral.")
+
+
+def test_curated_records_are_well_formed_and_new() -> None:
+    """Every curated record names its kind, source and licence, and adds a name the shared lists lack."""
+    import json
+    from importlib.resources import files
+
+    from kg.link import CURATED, KINDS
+
+    root = files("kg.data.names")
+    shared = {(kind, compact(json.loads(line)["name"]))
+              for kind in KINDS for line in root.joinpath(f"{kind}s.jsonl").read_text("utf-8").splitlines()}
+    records = [json.loads(line) for line in root.joinpath(CURATED).read_text("utf-8").splitlines()]
+    assert len(records) > 100
+    for rec in records:
+        assert rec["type"] in KINDS and rec["source"] == "papergraph-curated" and rec["license"] == "MIT", rec
+        assert (rec["type"], compact(rec["name"])) not in shared, rec["name"]

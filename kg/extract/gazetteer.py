@@ -74,12 +74,12 @@ def _gaps(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> tuple[st
     return tuple(text[ends[q]:starts[q + 1]] for q in range(len(starts) - 1))
 
 
-def _positions(index: _Index, text: str, starts: tuple[int, ...], lows: tuple[str, ...],
+def _positions(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...], lows: tuple[str, ...],
                gaps: tuple[str, ...]) -> list[int]:
     """Token indexes where :func:`scan` can find a match, ascending (a superset; :func:`scan` decides).
 
     A match of one token needs the token to be a whole key (or its plural) that may match in lower
-    case, or is written here with a capital or digit first; a longer match needs the next token to
+    case, or is written here with a capital or digit first or a capital inside (vLLM); a longer match needs the next token to
     continue one of its multi-token forms (:attr:`kg.link.ScanTables.pairs`); a joined match (GSM-8K)
     needs a tight separator and the two tokens' concatenation to begin some key without spaces. Each
     token-wide test is one C-level ``map`` over the field, so the Python loop in :func:`scan` visits a
@@ -88,7 +88,7 @@ def _positions(index: _Index, text: str, starts: tuple[int, ...], lows: tuple[st
     tables = index.tables()
     lower_ok = tables.alone_lower
     found = [i for i in compress(count(), map(tables.alone.__contains__, lows))
-             if lows[i] in lower_ok or not text[starts[i]].islower()]
+             if lows[i] in lower_ok or not text[starts[i]].islower() or not text[starts[i]:ends[i]].islower()]
     found += compress(count(), map(tables.pairs.__contains__, zip(lows, islice(lows, 1, None), strict=False)))
     joined = tables.joined
     found += [i for i in compress(count(), map(_TIGHT.__contains__, gaps))
@@ -110,7 +110,7 @@ def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...
     hits: list[Hit] = []
     n = len(lows)
     done = 0  #: tokens before this one are inside a hit already
-    for i in _positions(index, text, starts, lows, gaps):
+    for i in _positions(index, text, starts, ends, lows, gaps):
         if i < done:
             continue
         t = lows[i]
@@ -119,8 +119,9 @@ def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...
         top = min(start.top, n - i) if start is not None else 0
         if top > 1 and lows[i + 1] not in start.nexts:  # type: ignore[union-attr]
             top = 1
-        if top == 1 and not start.lower_ok and text[starts[i]].islower():  # type: ignore[union-attr]
-            top = 0  # only capitalised spellings exist (IN, THE, QuALITY): skip "in", "the"
+        if top == 1 and not start.lower_ok and text[starts[i]].islower() and \
+                text[starts[i]:ends[i]].islower():  # type: ignore[union-attr]
+            top = 0  # only spellings with capitals exist (IN, THE, QuALITY, vLLM): skip "in", "the", "vllm"
         if top:
             lim = 1
             prefix = t  # no key has more tokens than the longest of its prefixes seen in the text + 1
