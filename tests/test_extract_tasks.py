@@ -235,3 +235,11 @@ def test_problem_of_a_gerund_names_the_nominal_task() -> None:
     got = tasks("Our results are strong and our code is released today for everyone. This is the joy of detecting "
                 "label errors in crowdsourced corpora.")  # no task noun before "of": no task
     assert "label error detection" not in got
+
+
+def test_phrase_before_benchmarks_is_the_task_evaluated() -> None:
+    filler = "Our results are strong and our code is released today for everyone. "
+    got = tasks(filler + "We evaluate our approach on two named entity recognition benchmarks.")
+    assert "named entity recognition" in got
+    got = tasks(filler + "We evaluate our approach on the MT benchmark focusing on multi-turn dialog.")
+    assert "machine translation" not in got  # one token before "benchmark": a benchmark's name

@@ -142,7 +142,9 @@ _OBJ_SKIP = _SKIP - {"this", "its", "their", "our"} | frozenset(
 #: Parts of a compound that make it no noun ("step-by-step", "end-to-end", "state-of-the-art").
 _CUT_WORDS = frozenset(("by", "to", "of", "the", "and", "or"))
 _TASK_NOUNS = frozenset("task tasks problem problems challenge challenges application applications".split())
-_TASK_NEXT = frozenset(("task", "tasks", "problem", "problems"))
+#: Nouns after a phrase that make it a task ("the X task"), or the task of the data evaluated on ("X benchmarks").
+_TASK_NEXT = frozenset(("task", "tasks", "problem", "problems", "benchmark", "benchmarks", "datasets"))
+_DATA_NEXT = frozenset(("benchmark", "benchmarks", "datasets"))
 _ENUM_CUES = frozenset("like including include includes e g i such as".split())
 _STUDY_VERBS = frozenset(
     "address addresses tackle tackles study studies investigate investigates consider considers explore explores "
@@ -432,16 +434,17 @@ def _cue(v: _View, first: int, last: int, enum_end: int) -> tuple[float, bool]:
     """How strongly the words around tokens ``first..last`` say this phrase is what the paper addresses,
     and whether a following coordinated phrase shares the cue ("tasks such as X, Y and Z")."""
     lows = v.lows
+    single = first == last
     sent = v.sentence_start(first)  # cue words stay in the phrase's sentence
     while first > sent and first - 1 > enum_end and lows[first - 1] in _SKIP:
         first -= 1  # "for the scalable X": the cue is before the determiner and adjectives
-    return _cue_words(lows, v.gaps, sent, first, last, enum_end)
+    return _cue_words(lows, v.gaps, sent, first, last, enum_end, single)
 
 
 def _cue_words(lows: tuple[str, ...], gaps: tuple[str, ...], sent: int, first: int, last: int,
-               enum_end: int) -> tuple[float, bool]:
+               enum_end: int, single: bool) -> tuple[float, bool]:
     """:func:`_cue` once ``first`` stands after the skipped determiners and adjectives (``sent``: the
-    sentence's first token)."""
+    sentence's first token; ``single``: the phrase is one token)."""
     p1 = lows[first - 1] if first > sent else ""
     p2 = lows[first - 2] if first > sent + 1 else ""
     if p1 == "of" and p2 in _TASK_NOUNS:
@@ -456,7 +459,10 @@ def _cue_words(lows: tuple[str, ...], gaps: tuple[str, ...], sent: int, first: i
     if 0 <= enum_end < first <= enum_end + 4 and ("," in gaps[first - 1] or p1 in _AND_OR):
         return 3.0, True  # the next item of an enumeration
     if last + 1 < len(lows) and lows[last + 1] in _TASK_NEXT:
-        return 2.5, False  # "the X task"
+        if lows[last + 1] not in _DATA_NEXT:
+            return 2.5, False  # "the X task"
+        if not single:
+            return 2.0, False  # "code generation benchmarks" (not "the MT benchmark": a name)
     return 0.0, False
 
 
@@ -612,7 +618,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 f0 -= 1
             if enum_end >= 0 or (f0 and lows[f0 - 1] in _CUE_P1 and starts[f0 - 1] >= sent_char) or (
                     h + 1 < n_tok and lows[h + 1] in _TASK_NEXT):
-                cue, chain = _cue_words(lows, gaps, bisect_right(starts, sent_char - 1), f0, h, enum_end)
+                cue, chain = _cue_words(lows, gaps, bisect_right(starts, sent_char - 1), f0, h, enum_end, first == h)
                 enum_end = h if chain else -10
             else:
                 cue = 0.0
