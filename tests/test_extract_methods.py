@@ -47,3 +47,40 @@ def test_proposed_name_is_not_also_used() -> None:
 
 def test_so_called_is_not_a_naming_act() -> None:
     assert facts("The so-called ``token-centric'' view fails.", relations=("proposesMethod",)) == set()
+
+
+def test_multiword_title_case_name_repeated_is_proposed() -> None:
+    text = "We propose Sliding Cache Sharing to save memory. Sliding Cache Sharing halves the cache."
+    assert ("proposesMethod", "Sliding Cache Sharing") in facts(text, relations=METHODS)
+
+
+def test_title_case_emphasis_said_once_is_not_a_name() -> None:
+    got = facts("We introduce Careful Evaluation of the old models on new data.", relations=METHODS)
+    assert not any(rel == "proposesMethod" for rel, _ in got)
+
+
+def test_title_case_name_before_a_head_noun_is_proposed() -> None:
+    got = facts("The system introduces the Dynamic Bucket padding strategy to cut waste.", relations=METHODS)
+    assert ("proposesMethod", "Dynamic Bucket") in got
+
+
+def test_listed_name_in_title_case_is_used_not_proposed() -> None:
+    got = facts("We introduce the Bayesian Optimization method to tune it.", relations=METHODS)
+    assert not any(rel == "proposesMethod" for rel, _ in got)
+
+
+def test_papers_own_system_as_subject_proposes() -> None:
+    text = "Routing matters. Q-Serve proposes Unified Slab Paging. Unified Slab Paging pools memory."
+    got = facts(text, title="Q-Serve: Serving Many Adapters", relations=METHODS)
+    assert ("proposesMethod", "Unified Slab Paging") in got
+
+
+def test_repository_named_after_a_name_in_the_text() -> None:
+    text = ("We rank data by predictive strength (Prerank). Models trained with PreRank win. "
+            "Code: https://github.com/some-lab/PreRank.")
+    assert ("proposesMethod", "PreRank") in facts(text, relations=METHODS)
+
+
+def test_repository_name_only_inside_its_url_is_no_name() -> None:
+    got = facts("Code is at https://github.com/some-lab/TurboQuux for all.", relations=METHODS)
+    assert not any(rel == "proposesMethod" for rel, _ in got)

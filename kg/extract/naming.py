@@ -44,6 +44,14 @@ _APPOS = re.compile(r"(?:^|(?<=[.;,])\s+|\bintroduce\s+|\bpresent\s+)(?P<name>[^
                     r"(?P<head>(?:[\w-]+\s+){0,6}?(?:framework|method|model|dataset|benchmark|approach|system|"
                     r"library|toolkit|platform|corpus|algorithm|technique|pipeline|suite|family|collection))\b")
 _APPOS_ANCHOR = re.compile(r",\s+(?:a|an|the)\s")
+#: "the Dynamic Pack padding strategy", "our Unified Paging mechanism": two to four capitalised words before a
+#: head noun that says a technique is being named (after a verb of proposing, see :data:`_BARE_VERB`).
+_TITLED_HEAD = re.compile(r"(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){1,3}) (?:[a-z][\w-]* )?(?:method|strategy|technique|"
+                          r"algorithm|mechanism|module|framework|approach|scheme|procedure|pipeline|system)s?\b")
+#: Two to four capitalised words (a multi-word name: "Unified Paging"), matched where an object begins.
+_TITLED = re.compile(r"(?P<name>[A-Z][a-z][\w-]*(?: [A-Z][\w-]*){1,3})\b")
+#: Code hosts whose last path part usually names the paper's own method or dataset.
+_REPO = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co/spaces)/[\w.-]+/(?P<repo>[\w.-]+)", re.I)
 _STOP = frozenset(
     "llm llms ai ml nlp gpu gpus cpu api apis sota rl cv vlm vlms mllm mllms lm lms plm plms nn dnn dnns cnn cnns "
     "rnn rnns qa us uk eu i ii iii iv 2d 3d 4d 1d gpt ptm ptms".split())
@@ -121,7 +129,11 @@ def coined_names(ctx: Context) -> list[Coined]:
                     after = text[d.end:d.end + 60]
                     out.append(Coined(d.acronym, (d.expansion,), _kind(text[m.end():d.exp_start] + " " + after),
                                       doc.field, d.start, d.end, 0.85))
-            if o:
+            titled = _titled_object(text, o, s_end) if o else None
+            if titled is not None:
+                out.append(Coined(titled[0], (), _kind(text[m.end():titled[1]] + " " + text[titled[2]:titled[2] + 60]),
+                                  doc.field, titled[1], titled[2], 0.8))
+            elif o:
                 name = _clean(o.group("name"))
                 if _nameish(name) or name.lower() in title_keys:
                     start = o.start("name")
@@ -135,6 +147,17 @@ def coined_names(ctx: Context) -> list[Coined]:
                         and text[m.end():d.exp_start].count(",") == 0:
                     out.append(Coined(d.acronym, (d.expansion,), _kind(text[d.end:d.end + 40]), doc.field,
                                       d.start, d.end, 0.8))
+        for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "... introduces the Dynamic Pack padding strategy"
+            t = _TITLED_HEAD.match(text, m.end(), doc.sentence(m.start())[1])
+            if t and not _known(ctx, t.group("name")):
+                out.append(Coined(t.group("name"), (), _kind(t.group(0)), doc.field, t.start("name"), t.end("name"), 0.75))
+            elif t is None and title_keys and text[:m.start()].rstrip().rsplit(" ", 1)[-1].lower() in title_keys:
+                # "S-LoRA proposes Unified Paging": the paper's own system as the subject
+                titled = _titled_object(text, _TITLED.match(text, m.end()), doc.sentence(m.start())[1])
+                if titled is not None:
+                    out.append(Coined(titled[0], (), _kind(text[titled[2]:titled[2] + 60]), doc.field, titled[1],
+                                      titled[2], 0.75))
+        out.extend(_from_repository(ctx, doc, title_keys))
         for pattern, starts, folded in ((_CALLED, _CALLED_STARTS, True), (_CALLED_BARE, _CALLED_STARTS, False)):
             for m in _matches(pattern, doc, starts, folded):
                 name = _clean(m.group("name"))
@@ -151,6 +174,67 @@ def coined_names(ctx: Context) -> list[Coined]:
                 out.append(Coined(name, (), _kind(m.group("head")), doc.field, m.start("name"),
                                   m.start("name") + len(name), 0.8))
     return out
+
+
+def _known(ctx: Context, name: str) -> bool:
+    """A listed name (Bayesian Optimization) is used, not coined, even when written in title case."""
+    return ctx.lexicon.lookup(name) is not None
+
+
+def _titled_object(text: str, o: re.Match[str] | None, s_end: int) -> tuple[str, int, int] | None:
+    """A multi-word title-case name where an object begins ("we propose Unified Paging"): (name, start, end).
+
+    Title-case phrases are often just emphasis, so the name must be written the same way again later in
+    the text, or be followed by a head noun (``strategy``, ``method``); listed names are not coined.
+    """
+    if o is None:
+        return None
+    start = o.start("name") if "name" in o.re.groupindex else o.start()
+    t = _TITLED.match(text, start, s_end)
+    if t is None:
+        return None
+    name = t.group("name")
+    words = name.split()
+    if _HEAD_WORDS.fullmatch(words[-1].lower()):
+        return None  # "DataFinder Dataset": the name is the first word, read by the one-token rule
+    if words[0].lower() in _TITLE_WORDS or words[0] in ("The", "A", "An", "Our", "This", "These", "We"):
+        return None
+    head = _TITLED_HEAD.match(text, start, s_end)
+    if text.find(name, t.end()) < 0 and (head is None or head.group("name") != name):
+        return None
+    return name, t.start(), t.end()
+
+
+def _from_repository(ctx: Context, doc: Doc, title_keys: set[str]) -> list[Coined]:
+    """The paper's code repository named after a name the abstract uses: github.com/org/PreSelect + "PreSelect".
+
+    Only a written form with a capital or digit inside counts (a plain word is no name), and only outside
+    the URL itself.
+    """
+    out: list[Coined] = []
+    text = doc.text
+    for m in _REPO.finditer(text):
+        repo = m.group("repo").removesuffix(".git").rstrip(".")
+        if len(repo) < 3 or repo.lower() in _STOP or not any(c.isalpha() for c in repo):
+            continue
+        pattern = re.compile(r"(?<![\w/.-])" + re.escape(repo) + r"(?![\w-])", re.I)
+        for w in pattern.finditer(text):
+            written = w.group(0)
+            if _REPO_URL_NEAR.search(text, max(0, w.start() - 120), w.start()) is not None and \
+                    text.rfind(" ", 0, w.start()) < text.rfind("/", 0, w.start()):
+                continue  # inside a URL
+            if not NAMEISH.match(written):
+                continue  # "Preselect" in running text, "PreSelect" further on
+            if _known(ctx, written) or any(written.lower() in key.split() for key in title_keys):
+                break  # a listed name, or the title's own name (already coined there)
+            out.append(Coined(written, (), _kind(text[w.end():w.end() + 40]), doc.field, w.start(), w.end(), 0.7))
+            break
+    return out
+
+
+_HEAD_WORDS = re.compile(r"(?:dataset|benchmark|corpus|suite|collection|framework|method|model|approach|system|"
+                         r"library|toolkit|platform|algorithm|technique|pipeline|architecture|agent|tool|strategy)s?")
+_REPO_URL_NEAR = re.compile(r"https?://|www\.|\w\.(?:com|org|io|co)/")
 
 
 def _matches(pattern: re.Pattern[str], doc: Doc, starts: tuple[str, ...], folded: bool = False) -> list[re.Match[str]]:
