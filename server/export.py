@@ -5,6 +5,10 @@ other arguments), ``sparql`` (a CONSTRUCT), ``entity`` and ``depth`` (a neighbou
 (GEXF timeline). Unknown format, view, entity or canned query -> 404; a bad argument or query -> 400;
 both in the service's one JSON error shape.
 
+An export reads a whole view and runs in the web process, so at most ``MAX_CONCURRENT_EXPORTS`` stream at
+once; one more gets a quick 503 with ``Retry-After`` rather than a request thread the API needs. The slot is
+held until the download ends or the client goes away (the WSGI server closes the response).
+
 The store is opened read-only per request: an export reads the whole graph once, so the open is cheap
 next to the work, and it always sees the generation published last. Views, neighbourhoods and canned
 queries are our own bounded queries and run here. A ``sparql`` CONSTRUCT is code from the client, so it is
@@ -14,6 +18,9 @@ A cut answer is reported in ``X-Result-Truncated``.
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, stream_with_context
@@ -48,25 +55,54 @@ def export(fmt: str) -> Response:
     except ValueError:
         return _error(400, "depth must be an integer (1-3)")
     params = {key: value for key, value in args.items() if key not in RESERVED}
-    triples, truncated = _constructed(args["sparql"]) if args.get("sparql") else (None, False)
-    store = kg_store.open_read(current_app.config["STORE"])
+    release = _take_slot()
+    if release is None:
+        response = _error(503, f"{current_app.config['MAX_CONCURRENT_EXPORTS']} exports are running; "
+                               "retry in a few seconds")
+        response.headers["Retry-After"] = "5"
+        return response
     try:
+        triples, truncated = _constructed(args["sparql"]) if args.get("sparql") else (None, False)
+        store = kg_store.open_read(current_app.config["STORE"])
         stream = export_to_stream(
             store, fmt, view=args.get("view") or "entities", canned=args.get("query") or None, params=params,
             entity=args.get("entity") or None, depth=depth, dynamic=args.get("dynamic", "").lower() in _TRUE,
             triples=triples,
         )
     except (UnknownFormat, UnknownView, UnknownEntity, UnknownQuery) as exc:
+        release()
         return _error(404, str(exc))
     except QueryError as exc:
+        release()
         return _error(400, str(exc))
+    except BaseException:
+        release()
+        raise
     response = Response(stream_with_context(stream.chunks), mimetype=stream.media_type)
+    response.call_on_close(release)
     response.headers["Content-Disposition"] = f'attachment; filename="{stream.filename}"'
     response.headers["X-Result-Truncated"] = "true" if truncated else "false"
     if stream.nodes is not None:
         response.headers["X-Graph-Nodes"] = str(stream.nodes)
         response.headers["X-Graph-Edges"] = str(stream.edges)
     return response
+
+
+def _take_slot() -> Callable[[], None] | None:
+    """One of the ``MAX_CONCURRENT_EXPORTS`` export slots, as a release function (safe to call twice), or None."""
+    slots = current_app.extensions.get("kg.export_slots")
+    if slots is None:
+        slots = current_app.extensions.setdefault(
+            "kg.export_slots", threading.BoundedSemaphore(max(1, int(current_app.config["MAX_CONCURRENT_EXPORTS"]))))
+    if not slots.acquire(blocking=False):
+        return None
+    once = threading.Lock()
+
+    def release() -> None:
+        if once.acquire(blocking=False):
+            slots.release()
+
+    return release
 
 
 def _constructed(sparql: str) -> tuple[list[ox.Triple], bool]:

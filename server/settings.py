@@ -17,6 +17,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "MAX_BODY_BYTES": (1_000_000, "largest request body accepted (HTTP 413 beyond)"),
     "QUERY_WORKERS": (2, "worker processes that evaluate queries"),
     "MAX_CONCURRENT_QUERIES": (32, "queries running or waiting at once; more get HTTP 503 at once"),
+    "MAX_CONCURRENT_EXPORTS": (2, "exports streaming at once (each reads a whole view); more get HTTP 503 at once"),
     "QUEUE_WAIT": (30.0, "seconds a query may wait for a free worker before HTTP 503 (a burst queues, not fails)"),
     "QUERY_MEMORY_MB": (2048, "address-space limit per query worker in MiB (0: none)"),
     "RELOAD_INTERVAL": (1.0, "seconds between checks of DIR/current for a newly published generation"),

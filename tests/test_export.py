@@ -378,3 +378,23 @@ def test_http_construct_obeys_sandbox_timeout_and_cap(strict_client: object) -> 
     response = get("/export/nquads", query_string={"sparql": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"})
     assert response.status_code == 200 and response.headers["X-Result-Truncated"] == "true"
     assert len(list(ox.parse(response.data, format=ox.RdfFormat.N_QUADS))) == 5
+
+
+def test_http_exports_are_capped_and_release_their_slot(store_dir: Path) -> None:
+    """With one export slot, a second download while the first streams gets a quick 503 with Retry-After;
+    the slot comes back when the first response is closed, and after an export refused with an error."""
+    from server import create_app
+
+    app = create_app({"STORE": str(store_dir), "TESTING": True, "MAX_CONCURRENT_EXPORTS": 1})
+    client = app.test_client()
+    try:
+        first = client.get("/export/nquads", buffered=False)
+        assert first.status_code == 200
+        busy = client.get("/export/gexf")
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+        assert "exports are running" in busy.get_json()["error"]
+        first.close()
+        assert client.get("/export/gexf?view=nope").status_code == 404  # an error frees its slot too
+        assert client.get("/export/gexf").status_code == 200
+    finally:
+        app.extensions["kg.executor"].close()
