@@ -243,3 +243,19 @@ def test_phrase_before_benchmarks_is_the_task_evaluated() -> None:
     assert "named entity recognition" in got
     got = tasks(filler + "We evaluate our approach on the MT benchmark focusing on multi-turn dialog.")
     assert "machine translation" not in got  # one token before "benchmark": a benchmark's name
+
+
+def test_head_before_another_head_or_what_training_uses_is_a_modifier() -> None:
+    got = tasks("x", title="Large-scale Transfer Learning for Spoken Language Understanding")
+    assert "large-scale transfer" not in got
+    assert "large-scale transfer learning" in got
+    assert tasks("We collect long training episodes. Long training episodes help.",
+                 title="Sampling to Construct Equitable Training Datasets") == set()
+    assert "collaborative training" in tasks("x", title="Collaborative Training for Open Models")
+
+
+def test_evidence_of_a_coordinated_title_phrase_spans_both_heads() -> None:
+    title = "Data Acquisition for Object Detection and Segmentation"
+    ms = [m for m in run("We study it.", title=title)
+          if m.relation == "addressesTask" and m.entity and m.entity.label.lower() == "object segmentation"]
+    assert ms and title[ms[0].start:ms[0].end] == "Object Detection and Segmentation"

@@ -84,6 +84,14 @@ _WEAK_HEADS = frozenset(
     "processing modeling modelling evaluation optimization optimisation engineering development management "
     "representation representations computing mining understanding reasoning generation prediction "
     "estimation search control planning collection".split())
+#: Heads naming a training process, and nouns after them that make them a modifier ("training data").
+_PROCESSES = frozenset(
+    "training pretraining pre-training fine-tuning finetuning tuning learning search inference".split())
+_CONTINUERS = frozenset(
+    "data dataset datasets set sets space spaces rate rates episode episodes step steps time times cost costs "
+    "budget budgets example examples sample samples corpus corpora token tokens run runs loss losses objective "
+    "objectives dynamics regime regimes speed pipeline pipelines recipe recipes procedure procedures process curve "
+    "curves schedule schedules stage stages phase phases signal signals".split())
 #: Broad fields: not what a paper addresses when named alone.
 _BROAD = frozenset(("machine learning", "deep learning", "artificial intelligence", "computer vision", "data science",
                     "natural language processing", "representation learning", "statistical learning", "ai",
@@ -168,7 +176,8 @@ _CALLED = re.compile(r"(?<!so-)\b(?:called|named|dubbed|termed)\s+(?:as\s+)?(?:`
 #: Verbs before an acronym definition that make it a name the paper coins.
 _PROPOSING = re.compile(r"\b(?:we|this (?:paper|work|study)|our work)\s+(?:\w+ly\s+|also\s+|further\s+|then\s+)?"
                         r"(?:propose|introduce|present|release|develop|build|design|create|contribute|unveil|"
-                        r"construct|curate|collect|open-source|describe)[sd]?\b|\b(?:called|named|dubbed|termed)\b", re.I)
+                        r"construct|curate|collect|open-source|describe)[sd]?\b|\b(?:called|named|dubbed|termed)\b",
+                        re.I)
 
 
 @lru_cache(maxsize=1)
@@ -367,6 +376,13 @@ def _phrase_forward(v: _View, k: int, limit: int = 4, names: bool = False) -> tu
     return words, last
 
 
+def _modifies(head: str, after: str, heads: frozenset[str]) -> bool:
+    """Is a head word followed by ``after`` only a modifier of a longer noun phrase? Yes before another head
+    (the phrase ends there: "Transfer Learning"), and for a training process before what it uses or takes
+    ("training data", "search space", "long training episodes")."""
+    return after in heads or head in _PROCESSES and after in _CONTINUERS
+
+
 def _singular(word: str) -> str:
     if word.endswith(("sses", "xes", "ches", "shes", "iases")):
         return word[:-2]  # "processes", "biases"
@@ -549,7 +565,8 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 verbal.append((verb_phrase[0], starts[h], verb_phrase[1],
                                4.0 if lows[h - 1] == "of" else 3.0 if purpose else 2.0))
             continue
-        if w not in heads or (h + 1 < n_tok and gaps[h] in _HYPHENS):
+        if w not in heads or h + 1 < n_tok and (
+                gaps[h] in _HYPHENS or gaps[h] == " " and _modifies(w, lows[h + 1], heads)):
             continue
         if h > 11 and enum_end < 0 and plural.get(w, w) not in lifted and _ANCHORS.isdisjoint(lows[h - 9:h]) and (
                 h + 1 >= n_tok or lows[h + 1] not in _TASK_NEXT) and ends[h] not in defined:
@@ -688,10 +705,11 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
     if not triggers.isdisjoint(tl):
         tv = _View(title)
         tgaps, tstarts, tends, tn = tv.gaps, tv.starts, tv.ends, tv.n
-        prev_phrase: tuple[int, list[str]] | None = None
+        prev_phrase: tuple[int, list[str], list[int]] | None = None
         for h in compress(range(tn), map(triggers.__contains__, tl)):
             w = tl[h]
-            if h + 1 < tn and tgaps[h] in _HYPHENS:
+            if h + 1 < tn and (
+                    tgaps[h] in _HYPHENS or tgaps[h] == " " and w in heads and _modifies(w, tl[h + 1], heads)):
                 continue
             read = _phrase_back(tv, h)
             if read is None:
@@ -701,7 +719,8 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
             if len(words) == 1 and prev_phrase is not None and first >= 1 and tl[first - 1] == "and" \
                     and prev_phrase[0] == first - 2 and len(prev_phrase[1]) > 1:
                 words = [*prev_phrase[1][:-1], words[0]]  # "tool classification and localization"
-            prev_phrase = (h, words)
+                firsts = [*prev_phrase[2][:-1], first]  # the evidence spans both
+            prev_phrase = (h, words, firsts)
             covered_title[h] = first
             if w in _NOMINAL and (first == 0 or tl[first - 1] in ("for", "to", "towards")
                                   or ":" in tgaps[first - 1]):
@@ -732,7 +751,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                     while len(_task_words(norm)) > 4 and len(norm) > 2:
                         norm = norm[1:]
             score = 6.0 if len(norm) > 1 else 3.0
-            cand = add(norm, score, title, tstarts[firsts[-len(norm)]] if len(norm) <= len(firsts) else first,
+            cand = add(norm, score, title, tstarts[firsts[-len(norm)]] if len(norm) <= len(firsts) else tstarts[first],
                        tends[h])
             cand[0] = max(cand[0], score) + 1.0 if cand[4] else max(cand[0], score)
 
