@@ -259,3 +259,19 @@ def test_evidence_of_a_coordinated_title_phrase_spans_both_heads() -> None:
     ms = [m for m in run("We study it.", title=title)
           if m.relation == "addressesTask" and m.entity and m.entity.label.lower() == "object segmentation"]
     assert ms and title[ms[0].start:ms[0].end] == "Object Detection and Segmentation"
+
+
+def test_answering_needs_its_object() -> None:
+    got = tasks("We propose a new localized inference algorithm for answering marginalization queries in large models.")
+    assert "marginalization query answering" in got and "answering" not in got
+    assert "question answering" in tasks("x", title="Question Answering on Patient Records with Small Models")
+
+
+def test_coordinated_bare_head_borrows_modifiers_and_stands_for_the_listed_name() -> None:
+    got = tasks("We show healthy improvements on object detection and segmentation tasks under various settings.")
+    assert "object segmentation" in got and "segmentation" not in got
+
+
+def test_scale_and_vague_adjectives_are_no_modifiers() -> None:
+    assert tasks("x", title="Relational Computations for Very Large Scale Machine Learning") == set()
+    assert "downstream inference" not in tasks("x", title="Using Imperfect Surrogates for Downstream Inference")

@@ -60,7 +60,7 @@ _STOP = frozenset(
     "related corresponding respective overall whole entire full complete thousands millions billions hundreds "
     "dozens lots number numbers amount amounts set sets range variety kind kinds type types form forms "
     "i e eg ie etc al vs versus our ours your my his her like including include includes namely especially out up off "
-    "particularly mainly primarily".split())
+    "particularly mainly primarily available deeper downstream upstream scale".split())
 #: Verbs and other words that end a phrase on its left ("we propose X", "enables X", "X-based ...").
 _VERBS = frozenset(
     "propose proposes present presents introduce introduces develop develops design designs study studies "
@@ -82,7 +82,7 @@ _LEAD_GERUNDS = frozenset(
 _WEAK_HEADS = frozenset(
     "training pretraining pre-training fine-tuning finetuning tuning learning inference serving analysis design "
     "processing modeling modelling evaluation optimization optimisation engineering development management "
-    "representation representations computing mining understanding reasoning generation prediction "
+    "representation representations computing mining understanding reasoning generation prediction answering "
     "estimation search control planning collection".split())
 #: Heads naming a training process, and nouns after them that make them a modifier ("training data").
 _PROCESSES = frozenset(
@@ -91,7 +91,7 @@ _CONTINUERS = frozenset(
     "data dataset datasets set sets space spaces rate rates episode episodes step steps time times cost costs "
     "budget budgets example examples sample samples corpus corpora token tokens run runs loss losses objective "
     "objectives dynamics regime regimes speed pipeline pipelines recipe recipes procedure procedures process curve "
-    "curves schedule schedules stage stages phase phases signal signals".split())
+    "curves schedule schedules stage stages phase phases signal signals loop loops".split())
 #: Broad fields: not what a paper addresses when named alone.
 _BROAD = frozenset(("machine learning", "deep learning", "artificial intelligence", "computer vision", "data science",
                     "natural language processing", "representation learning", "statistical learning", "ai",
@@ -135,7 +135,7 @@ _NOMINAL = {f: noun for noun, forms in {
     "compression": "compress compressing", "personalization": "personalize personalizing",
     "generation": "generate generating", "selection": "select selecting", "alignment": "align aligning",
     "evaluation": "evaluate evaluating", "extension": "extend extending", "solving": "solve",
-    "recommendation": "recommend recommending", "serving": "serve", "answering": "answer",
+    "recommendation": "recommend recommending", "serving": "serve", "answering": "answer answering",
     "quantization": "quantize quantizing",
 }.items() for f in forms.split()}
 _SPELLINGS = {"pretraining": "pre-training", "pre-training": "pretraining", "finetuning": "fine-tuning",
@@ -644,6 +644,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
             # "entity detection and linking" (but "learning and pure-exploration bandits": another phrase)
             words = [*prev_words[:-1], unit]
             firsts = [first] * len(words)
+            covered_abstract[h] = first  # the listed "linking" alone is no candidate of its own
         prev_h, prev_words = h, words
         if words is None:
             one = single_keys.get(unit) or (plural.get(unit, unit),)
@@ -722,7 +723,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 firsts = [*prev_phrase[2][:-1], first]  # the evidence spans both
             prev_phrase = (h, words, firsts)
             covered_title[h] = first
-            if w in _NOMINAL and (first == 0 or tl[first - 1] in ("for", "to", "towards")
+            if w in _NOMINAL and first == h and (first == 0 or tl[first - 1] in ("for", "to", "towards")
                                   or ":" in tgaps[first - 1]):
                 verb_phrase = _verbal(tv, h, w)  # "Identifying Climate Targets"
                 if verb_phrase is not None:
