@@ -275,3 +275,11 @@ def test_coordinated_bare_head_borrows_modifiers_and_stands_for_the_listed_name(
 def test_scale_and_vague_adjectives_are_no_modifiers() -> None:
     assert tasks("x", title="Relational Computations for Very Large Scale Machine Learning") == set()
     assert "downstream inference" not in tasks("x", title="Using Imperfect Surrogates for Downstream Inference")
+
+
+def test_method_named_in_plain_words_is_a_task_of_a_paper_about_it() -> None:
+    ms = [m for m in run("We study what data helps.", title="Large-Scale Data Selection for Instruction Tuning")
+          if m.relation == "addressesTask" and m.entity]
+    assert any(m.entity.label.lower() == "instruction tuning" and m.entity.kind == "task" for m in ms)
+    got = tasks("Low-rank adaptation is popular, and low-rank adaptation helps.", title="Low-Rank Adaptation at Scale")
+    assert "low-rank adaptation" not in got  # a named method (LoRA)

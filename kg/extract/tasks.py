@@ -911,11 +911,16 @@ def extract_tasks(ctx: Context) -> list[Mention]:
         chosen.append(words)
         label = " ".join(phrase)
         entry = entry or _lookup(ctx.lexicon, label, "task")
-        if entry is not None and _compact(entry.name) == _compact(label):
-            if entry.kind != "task":
-                continue  # a listed method or model ("low-rank adaptation"), not a task
-            ref = entry.ref()
-        else:
-            ref = EntityRef("task", _compact(label), label, _variants(phrase))
+        ref = EntityRef("task", _compact(label), label, _variants(phrase))
+        if entry is not None:
+            key = _compact(label)
+            if _compact(entry.name) == key and entry.kind == "task":
+                ref = entry.ref()
+            elif entry.kind != "task" and (_compact(entry.name) == key or any(
+                    _compact(alias) == key for alias in entry.aliases)):
+                if not (entry.generic and entry.kind == "method"):
+                    continue  # a named method or model ("low-rank adaptation" is LoRA), not a task
+                # but a method named in plain words is what a paper about it addresses ("Instruction Tuning")
+                ref = EntityRef("task", entry.key, entry.name, entry.aliases)
         out.append(make(doc, "addressesTask", start, end, NAME, min(0.9, 0.3 - neg / 15), ref))
     return out
