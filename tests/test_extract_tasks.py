@@ -283,3 +283,11 @@ def test_method_named_in_plain_words_is_a_task_of_a_paper_about_it() -> None:
     assert any(m.entity.label.lower() == "instruction tuning" and m.entity.kind == "task" for m in ms)
     got = tasks("Low-rank adaptation is popular, and low-rank adaptation helps.", title="Low-Rank Adaptation at Scale")
     assert "low-rank adaptation" not in got  # a named method (LoRA)
+
+
+def test_phrase_split_by_its_acronym_is_joined_and_counts_the_short_form() -> None:
+    text = ("This is hard in the context of lane boundary (LB) spotting. We study LB spotting in rain, "
+            "and LB spotting at night.")
+    assert "lane boundary spotting" in tasks(text)
+    once = "This is hard in the context of lane boundary (LB) spotting. We study rain and snow at night."
+    assert "lane boundary spotting" not in tasks(once)  # said once: no more important than any phrase

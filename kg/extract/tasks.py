@@ -512,6 +512,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
 
     # Acronym definitions: a task phrase defined is important; a coined name's expansion is no task.
     defined: dict[int, str] = {}
+    definition_at: dict[int, Definition] = {}
     coined: set[tuple[str, ...]] = set()
     low = abstract.lower if abstract.lower is not None else abstract.text.lower()
     if "called" in low or "named" in low or "dubbed" in low or "termed" in low:
@@ -530,6 +531,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 coined.update(_coined_keys(d.expansion, plural))
             elif d.field == "abstract":
                 defined[d.exp_end] = d.acronym
+                definition_at[d.exp_end] = d
 
     # Abstract: every head word with its modifiers; cues and repetition. A phrase of one compound is a
     # candidate at once; longer ones wait until every phrase is read, to be cut to their repeated suffix.
@@ -546,6 +548,7 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
     enum_end = -10
     prev_h, prev_words = -10, None  #: the last phrase read: head token, compounds (None: only one)
     verbal: list[tuple[tuple[str, ...], int, int, float]] = []
+    split: list[tuple[tuple[str, ...], int, int, str]] = []  #: phrases split by their acronym: words, span, short
     found = list(compress(range(n_tok), map(triggers.__contains__, lows)))
     # Heads that can make a task: repeated in the abstract or named in the title (so repetition or the
     # title can lift them); any other needs a cue nearby (checked below) or the abstract's opening words.
@@ -571,6 +574,11 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
         if h > 11 and enum_end < 0 and plural.get(w, w) not in lifted and _ANCHORS.isdisjoint(lows[h - 9:h]) and (
                 h + 1 >= n_tok or lows[h + 1] not in _TASK_NEXT) and ends[h] not in defined:
             continue  # one mention, no cue: it cannot score enough, so its phrase is not read
+        if definition_at and h > 1 and gaps[h - 1] == ") " and gaps[h - 2] == " (":
+            d = definition_at.get(ends[h - 2])
+            if d is not None and d.acronym.lower() == lows[h - 1]:  # "math word problem (MWP) solving"
+                split.append(((*_COMPOUND.findall(d.expansion.lower())[-MAX_WORDS + 1:], plural.get(w, w)),
+                              d.exp_start, ends[h], f"{d.acronym} {text[starts[h]:ends[h]]}"))
         # The phrase (see _phrase_back, inlined for one-token heads): ``unit`` when it is one compound,
         # else ``words`` and ``firsts``.
         words: list[str] | None = None
@@ -693,6 +701,9 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 cand[0] += 1.5
                 cand[4] += text.count(acronym) - 1
 
+    for swords, start, end, short in split:  # named again as "MWP solving": repeated, and important
+        cand = add(swords, 1.5, abstract, start, end)
+        cand[4] = max(cand[4], 1 + text.count(short))
     for vwords, start, end, cue in verbal:  # "for estimating the treatment effect (ATE)"
         cand = add(vwords, cue, abstract, start, end)
         acronym = defined.get(end)
