@@ -291,3 +291,12 @@ def test_phrase_split_by_its_acronym_is_joined_and_counts_the_short_form() -> No
     assert "lane boundary spotting" in tasks(text)
     once = "This is hard in the context of lane boundary (LB) spotting. We study rain and snow at night."
     assert "lane boundary spotting" not in tasks(once)  # said once: no more important than any phrase
+
+
+def test_object_of_improve_of_two_words_is_a_task() -> None:
+    filler = "Our results are strong and our code is released today for everyone. "
+    assert "time series classification" in tasks(filler + "We use transfer learning to improve time series "
+                                                  "classification on small data.")
+    got = tasks(filler + "We leverage the class hierarchy to improve classification performance, and we "
+                "enhance human-machine interaction.")
+    assert not got & {"classification", "human-machine interaction"}

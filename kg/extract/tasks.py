@@ -225,12 +225,14 @@ _AND_OR = frozenset(("and", "or"))
 _AIMS = frozenset(("aim", "aims", "seek", "seeks"))
 #: Words before a phrase that can make :func:`_cue_words` answer anything but nothing (when no
 #: enumeration runs and no "task" follows).
-_CUE_P1 = frozenset({"of", "the", "on", "for", "as"} | _STUDY_VERBS | _ENUM_CUES)
+#: Verbs whose object of two or more words is what a paper addresses ("enhance" more often takes a property).
+_IMPROVE = frozenset(("improve", "improves", "improving"))
+_CUE_P1 = frozenset({"of", "the", "on", "for", "as"} | _STUDY_VERBS | _ENUM_CUES | _IMPROVE)
 #: Single-token words :func:`_modifier` rejects whatever their case.
 _NON_MOD = _STOP | _VERBS | _LEAD_GERUNDS
 _SKIP_OR_CUE = _SKIP | _CUE_P1
 #: Words one of which stands within nine tokens before a phrase that :func:`_cue_words` finds a cue for.
-_ANCHORS = _STUDY_VERBS | _TASK_NOUNS | _PURPOSE_NOUNS | _ENUM_CUES | frozenset(("such", "focus"))
+_ANCHORS = _IMPROVE | _STUDY_VERBS | _TASK_NOUNS | _PURPOSE_NOUNS | _ENUM_CUES | frozenset(("such", "focus"))
 _BROAD_WORDS = frozenset(tuple(b.split(" ")) for b in _BROAD)
 #: Order of candidates made after the abstract's phrases (whose order is their head's token index).
 _LATE = 1 << 40
@@ -467,6 +469,8 @@ def _cue_words(lows: tuple[str, ...], gaps: tuple[str, ...], sent: int, first: i
         return 4.0, True  # "the problem of X"
     if p1 in _STUDY_VERBS or (p1 in ("the", "on") and p2 in _STUDY_VERBS) or (p1 == "on" and p2 == "focus"):
         return 3.0, True  # "we address X", "we focus on X"
+    if p1 in _IMPROVE and not single:
+        return 3.0, False  # "to improve time series classification" (but "improve classification" performance)
     if p1 == "for" and (p2 in _PURPOSE_NOUNS or (first > sent + 2 and lows[first - 3] in _PURPOSE_NOUNS)):
         return 3.0, True  # "a framework designed for X", "datasets for X"
     if (p1 in _ENUM_CUES or (p1 == "as" and p2 == "such")) and not _TASK_NOUNS.isdisjoint(
