@@ -49,3 +49,12 @@ def test_evidence_sentence_is_the_one_naming_the_dataset() -> None:
     m = next(m for m in run(text) if m.relation == "evaluatesOn")
     assert text[m.sentence_start:m.sentence_end] == "We report accuracy on GSM8K."
     assert text[m.start:m.end] == "GSM8K"
+
+
+def test_acronym_of_a_lowercase_concept_before_datasets_is_no_name() -> None:
+    text = "Force fields speed up molecular dynamics (MD) simulation. Experiments on MD datasets confirm it."
+    assert not any(label == "MD" for _, label in facts(text))
+
+
+def test_capitalised_name_before_dataset_still_counts() -> None:
+    assert ("evaluatesOn", "FooBar-2") in facts("Experiments on the FooBar-2 benchmark show gains.")

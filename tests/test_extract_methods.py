@@ -84,3 +84,24 @@ def test_repository_named_after_a_name_in_the_text() -> None:
 def test_repository_name_only_inside_its_url_is_no_name() -> None:
     got = facts("Code is at https://github.com/some-lab/TurboQuux for all.", relations=METHODS)
     assert not any(rel == "proposesMethod" for rel, _ in got)
+
+
+def test_acronym_after_a_preposition_is_an_argument_not_the_proposal() -> None:
+    text = "We develop an estimator for bounds on the conditional average treatment effect (CATE)."
+    assert not any(rel == "proposesMethod" for rel, _ in facts(text, relations=METHODS))
+
+
+def test_passive_proposed_is_prior_work() -> None:
+    text = "Force fields have been proposed to accelerate molecular dynamics (MD) simulation."
+    assert not any(rel == "proposesMethod" for rel, _ in facts(text, relations=METHODS))
+
+
+def test_acronym_inside_a_longer_name_is_not_what_is_presented() -> None:
+    text = "We present the Benchmark of Information Retrieval (IR) tasks with Complex Objectives (BIRCO)."
+    assert not any(label == "IR" for _, label in facts(text))
+
+
+def test_word_inside_a_defined_long_form_is_not_a_name_of_its_own() -> None:
+    text = "We propose the Sparsity-Aware Local Masking (SALM) method for images."
+    got = facts(text, relations=METHODS)
+    assert ("proposesMethod", "SALM") in got and ("proposesMethod", "Sparsity-Aware") not in got

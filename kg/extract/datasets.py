@@ -78,6 +78,9 @@ def extract_datasets(ctx: Context) -> list[Mention]:
                 continue
             if ctx.lexicon.lookup(name) is not None:
                 continue  # a listed name of another kind (a model, a task)
+            expansion = ctx.expansion_of(name)
+            if expansion is not None and expansion.islower():
+                continue  # "MD datasets" where MD is "molecular dynamics": a field's data, not a named set
             seen.add(key)
             relation = "evaluatesOn" if ctx.is_eval(doc, m.start()) else "usesDataset"
             out.append(make(doc, relation, m.start("name"), m.end("name"), NAME, 0.6, new_ref("dataset", name)))

@@ -33,8 +33,9 @@ def _cased(text: str, starts: tuple[int, ...], ends: tuple[int, ...], i: int, j:
 def _shows_name(text: str, starts: tuple[int, ...], ends: tuple[int, ...], lows: tuple[str, ...],
                 i: int, j: int, title: bool) -> bool:
     """Does the surface look like a proper name rather than a descriptive phrase?"""
-    if j - i > 1 and len(lows[i]) == 1 and text[ends[i]:starts[i + 1]] == "-":
-        return True  # k-means, t-SNE
+    if j - i > 1 and len(lows[i]) == 1 and text[ends[i]:starts[i + 1]] == "-" and (
+            text[starts[i]].islower() or any(c.isupper() for c in text[starts[i + 1]:ends[j - 1]])):
+        return True  # k-means, t-SNE, K-Means; not "E-commerce" opening a sentence
     if title:
         return any(any(c.isupper() for c in text[starts[q] + 1:ends[q]]) or any(c.isdigit() for c in lows[q])
                    for q in range(i, j))

@@ -52,6 +52,11 @@ _TITLED_HEAD = re.compile(r"(?P<name>[A-Z][\w-]*(?: [A-Z][\w-]*){1,3}) (?:[a-z][
 _TITLED = re.compile(r"(?P<name>[A-Z][a-z][\w-]*(?: [A-Z][\w-]*){1,3})\b")
 #: Code hosts whose last path part usually names the paper's own method or dataset.
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co/spaces)/[\w.-]+/(?P<repo>[\w.-]+)", re.I)
+#: Between a verb of proposing and a definition: a preposition or relative word makes the defined term an
+#: argument of the object ("an approach for estimating the average treatment effect (ATE)"), not the object.
+_ARGUMENT = re.compile(r"\b(?:for|of|on|to|in|with|by|from|that|which|under|over|between|about)\b", re.I)
+#: Passive voice before "proposed"/"introduced": prior work, not this paper's naming act.
+_PASSIVE = re.compile(r"\b(?:been|be|is|are|was|were)\s+$", re.I)
 _STOP = frozenset(
     "llm llms ai ml nlp gpu gpus cpu api apis sota rl cv vlm vlms mllm mllms lm lms plm plms nn dnn dnns cnn cnns "
     "rnn rnns qa us uk eu i ii iii iv 2d 3d 4d 1d gpt ptm ptms".split())
@@ -125,12 +130,15 @@ def coined_names(ctx: Context) -> list[Coined]:
             o = _OBJECT.match(text, m.end(), s_end)
             for d in ctx.definitions:  # "we propose Long Form (LF)"
                 if d.field == doc.field and m.end() <= d.exp_start and d.end <= s_end and \
-                        d.exp_start - m.end() < 60 and _acronym_name(d.acronym):
+                        d.exp_start - m.end() < 60 and _acronym_name(d.acronym) and \
+                        not _ARGUMENT.search(text, m.end(), d.exp_start):
                     after = text[d.end:d.end + 60]
                     out.append(Coined(d.acronym, (d.expansion,), _kind(text[m.end():d.exp_start] + " " + after),
                                       doc.field, d.start, d.end, 0.85))
             titled = _titled_object(text, o, s_end) if o else None
-            if titled is not None:
+            if o and _inside_expansion(ctx, doc, o.start("name")):
+                pass  # "we propose the Sparsity-Aware Local Masking (SALM) method": the definition names it
+            elif titled is not None:
                 out.append(Coined(titled[0], (), _kind(text[m.end():titled[1]] + " " + text[titled[2]:titled[2] + 60]),
                                   doc.field, titled[1], titled[2], 0.8))
             elif o:
@@ -142,9 +150,12 @@ def coined_names(ctx: Context) -> list[Coined]:
                     out.append(Coined(name, (exp,) if exp else (), _kind(ctx_text), doc.field, start,
                                       start + len(name), 0.85))
         for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "X introduces the Long Form (LF) method"
+            if _PASSIVE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "MLFFs have been proposed to accelerate molecular dynamics (MD)": someone else's
             for d in ctx.definitions:
                 if d.field == doc.field and 0 <= d.exp_start - m.end() < 40 and _acronym_name(d.acronym) \
-                        and text[m.end():d.exp_start].count(",") == 0:
+                        and text[m.end():d.exp_start].count(",") == 0 and not _ARGUMENT.search(
+                            text, m.end(), d.exp_start):
                     out.append(Coined(d.acronym, (d.expansion,), _kind(text[d.end:d.end + 40]), doc.field,
                                       d.start, d.end, 0.8))
         for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "... introduces the Dynamic Pack padding strategy"
@@ -174,6 +185,11 @@ def coined_names(ctx: Context) -> list[Coined]:
                 out.append(Coined(name, (), _kind(m.group("head")), doc.field, m.start("name"),
                                   m.start("name") + len(name), 0.8))
     return out
+
+
+def _inside_expansion(ctx: Context, doc: Doc, pos: int) -> bool:
+    """Is ``pos`` within the long form of an acronym defined in ``doc``?"""
+    return any(d.field == doc.field and d.exp_start <= pos < d.start for d in ctx.definitions)
 
 
 def _known(ctx: Context, name: str) -> bool:
