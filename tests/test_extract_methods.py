@@ -105,3 +105,9 @@ def test_word_inside_a_defined_long_form_is_not_a_name_of_its_own() -> None:
     text = "We propose the Sparsity-Aware Local Masking (SALM) method for images."
     got = facts(text, relations=METHODS)
     assert ("proposesMethod", "SALM") in got and ("proposesMethod", "Sparsity-Aware") not in got
+
+
+def test_listed_framework_used_inside_a_new_methodology_is_not_proposed() -> None:
+    text = "We develop a novel methodology using GPT-4 within a Retrieval-Augmented Generation (RAG) framework."
+    got = facts(text, relations=METHODS)
+    assert not any(rel == "proposesMethod" for rel, _ in got)

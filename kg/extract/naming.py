@@ -54,7 +54,8 @@ _TITLED = re.compile(r"(?P<name>[A-Z][a-z][\w-]*(?: [A-Z][\w-]*){1,3})\b")
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co/spaces)/[\w.-]+/(?P<repo>[\w.-]+)", re.I)
 #: Between a verb of proposing and a definition: a preposition or relative word makes the defined term an
 #: argument of the object ("an approach for estimating the average treatment effect (ATE)"), not the object.
-_ARGUMENT = re.compile(r"\b(?:for|of|on|to|in|with|by|from|that|which|under|over|between|about)\b", re.I)
+_ARGUMENT = re.compile(r"\b(?:for|of|on|to|in|with|by|from|that|which|under|over|between|about|using|within|into|"
+                       r"via|through|across|against)\b", re.I)
 #: Passive voice before "proposed"/"introduced": prior work, not this paper's naming act.
 _PASSIVE = re.compile(r"\b(?:been|be|is|are|was|were)\s+$", re.I)
 _STOP = frozenset(
