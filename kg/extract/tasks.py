@@ -7,13 +7,22 @@ Candidates are scored by where they occur and what surrounds them:
 
 - the title (``"X for Video Frame Interpolation"``, ``"X: Automatic Data Curation"``) is the strongest signal;
 - a stated purpose in the abstract ("we address the problem of X", "a framework designed for X",
-  "datasets for X and Y", "tasks such as X, Y and Z", "the X task");
-- repetition in the abstract (a shorter phrase collects the mentions of the longer ones ending in it);
+  "datasets for X and Y", "tasks such as X, Y and Z", "the X task", "X benchmarks", "to improve X Y");
+- repetition in the abstract (a shorter phrase collects the mentions of the longer ones ending in it; a
+  phrase split by its acronym, "math word problem (MWP) solving", also collects "MWP solving");
 - being a known task of the list.
 
+Verbs and gerunds name a task once nominalised, object first: "Serving Thousands of LoRA Adapters" ->
+"lora adapter serving", "a method to select high-quality training data" -> "training data selection",
+"the problem of detecting X" -> "X detection". An object cut short ("the quality of", "3D Training Data")
+names nothing. A head followed by another head, or a training process by what it uses ("training data",
+"search space"), only modifies a longer phrase.
+
 The best few (at most :data:`MAX_TASKS`) above a threshold are kept, near-duplicates (word overlap
->= 0.5) skipped. Phrases are normalised: lower-case, evaluative adjectives dropped, head singular,
-at most four words. Everything costly (vocabularies) is built once per process.
+>= 0.5) skipped. A phrase the list knows as a named method or model ("low-rank adaptation", LoRA) is no
+task; one it knows as a method named in plain words ("instruction tuning") is the task of a paper about
+it. Phrases are normalised: lower-case, evaluative adjectives dropped, head singular, at most four words.
+Everything costly (vocabularies) is built once per process.
 
 Speed (this runs on every abstract): trigger tokens are found in C (``compress`` over a set test); the
 abstract's phrases are read by one inlined loop that looks only at the tokens before each head, settles
@@ -31,6 +40,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from importlib.resources import files
 from itertools import compress
+from typing import Any
 
 from kg.extract.acronyms import Definition
 from kg.extract.context import Context, make
@@ -496,7 +506,7 @@ def candidates(ctx: Context) -> list[tuple[float, _Cand]]:
     return out
 
 
-def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[str, ...], list]]:
+def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[str, ...], list[Any]]]:
     """(minus score, order, phrase, [base score, doc, start, end, count, entry, order]) of the candidates
     (scoring ``floor`` or more if given), best first: what :func:`candidates` reports, without objects."""
     heads, mods, plural, triggers = _vocab()
@@ -504,9 +514,9 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
     title, abstract = ctx.docs
     lexicon = ctx.lexicon
     #: phrase -> [score, doc, start, end, count, entry, order] (lists: most candidates are dropped unseen)
-    cands: dict[tuple[str, ...], list] = {}
+    cands: dict[tuple[str, ...], list[Any]] = {}
 
-    def add(words: tuple[str, ...], score: float, doc: Doc, s: int, e: int) -> list:
+    def add(words: tuple[str, ...], score: float, doc: Doc, s: int, e: int) -> list[Any]:
         cand = cands.get(words)
         if cand is None:
             cand = cands[words] = [score, doc, s, e, 0, None, _LATE + len(cands)]
@@ -579,10 +589,10 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 h + 1 >= n_tok or lows[h + 1] not in _TASK_NEXT) and ends[h] not in defined:
             continue  # one mention, no cue: it cannot score enough, so its phrase is not read
         if definition_at and h > 1 and gaps[h - 1] == ") " and gaps[h - 2] == " (":
-            d = definition_at.get(ends[h - 2])
-            if d is not None and d.acronym.lower() == lows[h - 1]:  # "math word problem (MWP) solving"
-                split.append(((*_COMPOUND.findall(d.expansion.lower())[-MAX_WORDS + 1:], plural.get(w, w)),
-                              d.exp_start, ends[h], f"{d.acronym} {text[starts[h]:ends[h]]}"))
+            short = definition_at.get(ends[h - 2])
+            if short is not None and short.acronym.lower() == lows[h - 1]:  # "math word problem (MWP) solving"
+                split.append(((*_COMPOUND.findall(short.expansion.lower())[-MAX_WORDS + 1:], plural.get(w, w)),
+                              short.exp_start, ends[h], f"{short.acronym} {text[starts[h]:ends[h]]}"))
         # The phrase (see _phrase_back, inlined for one-token heads): ``unit`` when it is one compound,
         # else ``words`` and ``firsts``.
         words: list[str] | None = None
@@ -705,9 +715,9 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 cand[0] += 1.5
                 cand[4] += text.count(acronym) - 1
 
-    for swords, start, end, short in split:  # named again as "MWP solving": repeated, and important
+    for swords, start, end, short_form in split:  # named again as "MWP solving": repeated, and important
         cand = add(swords, 1.5, abstract, start, end)
-        cand[4] = max(cand[4], 1 + text.count(short))
+        cand[4] = max(cand[4], 1 + text.count(short_form))
     for vwords, start, end, cue in verbal:  # "for estimating the treatment effect (ATE)"
         cand = add(vwords, cue, abstract, start, end)
         acronym = defined.get(end)
@@ -777,10 +787,10 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
         key = _entry_key(entry.name, plural)
         if key is None:
             continue
-        found = cands.get(key)
+        listed = cands.get(key)
         if hit.end < len(doc.text) and doc.text[hit.end] in _HYPHENS:
             continue  # "Clustering-Based": a modifier, not the task
-        if found is None:
+        if listed is None:
             in_title = doc.field == "title"
             if (covered_title if in_title else covered_abstract).get(hit.j - 1, hit.i + 1) <= hit.i:
                 continue  # part of a longer phrase, which stands for it
@@ -792,12 +802,12 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 count = abstract_entries.count(hit.entries)
                 score = _cue(av if doc is abstract else _View(doc), hit.i, hit.j - 1, -10)[0] + (
                     1.0 if count >= 2 else 0.0)
-            found = add(key, score, doc, hit.start, hit.end)
-            if found[4] < 1:
-                found[4] = 1
-        if found[5] is None:
-            found[5] = entry
-            found[0] += 0.5
+            listed = add(key, score, doc, hit.start, hit.end)
+            if listed[4] < 1:
+                listed[4] = 1
+        if listed[5] is None:
+            listed[5] = entry
+            listed[0] += 0.5
 
     ranked = []
     for phrase, cand in cands.items():
