@@ -230,6 +230,9 @@ def _from_repository(ctx: Context, doc: Doc, title_keys: set[str]) -> list[Coine
     """
     out: list[Coined] = []
     text = doc.text
+    low = doc.lower if doc.lower is not None else text.lower()
+    if "github" not in low and "gitlab" not in low and "bitbucket" not in low and "huggingface" not in low:
+        return out  # most abstracts: no scan of the whole text with a case-folding regex
     for m in _REPO.finditer(text):
         repo = m.group("repo").removesuffix(".git").rstrip(".")
         if len(repo) < 3 or repo.lower() in _STOP or not any(c.isalpha() for c in repo):
