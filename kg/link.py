@@ -227,9 +227,17 @@ def _base_index(package: str = "kg.data.names") -> _Index:
             if not key or (kind, key) in index.by_key:
                 continue
             index.add_entry(Entry(kind, rec["name"], key, tuple(rec.get("aliases", ())),
-                                  bool(rec.get("ambiguous")), bool(rec.get("generic")),
+                                  bool(rec.get("ambiguous")), bool(rec.get("generic")) or _plain_method(kind, rec),
                                   pwc=rec.get("license") == "CC-BY-SA-4.0"))
     return index
+
+
+def _plain_method(kind: str, rec: dict[str, object]) -> bool:
+    """A method named by one ordinary word (Verifier, Convolution, Pruning) is a common noun in running
+    text ("a verifier scores each step"): treat it as generic, so it counts only written as a name
+    (mid-sentence capital) or next to a cue word, the way the annotation guide keeps unnamed techniques out."""
+    name = str(rec["name"])
+    return kind == "method" and name.isalpha() and name[1:].islower() and not rec.get("aliases")
 
 
 def _singular(acronym: str) -> str:

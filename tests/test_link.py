@@ -113,3 +113,9 @@ def test_curated_records_are_well_formed_and_new() -> None:
     for rec in records:
         assert rec["type"] in KINDS and rec["source"] == "papergraph-curated" and rec["license"] == "MIT", rec
         assert (rec["type"], compact(rec["name"])) not in shared, rec["name"]
+
+
+def test_one_word_method_is_a_common_noun_unless_written_as_a_name(lexicon: Lexicon) -> None:
+    assert all(key != "verifier" for _, key in _names(lexicon, "A learned verifier scores each step."))
+    assert all(key != "convolution" for _, key in _names(lexicon, "We replace convolution by attention."))
+    assert ("method", "mixup") in _names(lexicon, "We combine it with Mixup on every batch.")
