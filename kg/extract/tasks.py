@@ -582,12 +582,14 @@ def _ranked(ctx: Context, floor: float | None) -> list[tuple[float, int, tuple[s
                 verbal.append((verb_phrase[0], starts[h], verb_phrase[1],
                                4.0 if lows[h - 1] == "of" else 3.0 if purpose else 2.0))
             continue
-        if w not in heads or h + 1 < n_tok and (
-                gaps[h] in _HYPHENS or gaps[h] == " " and _modifies(w, lows[h + 1], heads)):
+        if w not in heads or (h + 1 < n_tok and gaps[h] in _HYPHENS):
             continue
         if h > 11 and enum_end < 0 and plural.get(w, w) not in lifted and _ANCHORS.isdisjoint(lows[h - 9:h]) and (
                 h + 1 >= n_tok or lows[h + 1] not in _TASK_NEXT) and ends[h] not in defined:
             continue  # one mention, no cue: it cannot score enough, so its phrase is not read
+        if h + 1 < n_tok and gaps[h] == " " and (
+                lows[h + 1] in heads or w in _PROCESSES and lows[h + 1] in _CONTINUERS):
+            continue  # a modifier of a longer phrase (see _modifies, inlined)
         if definition_at and h > 1 and gaps[h - 1] == ") " and gaps[h - 2] == " (":
             short = definition_at.get(ends[h - 2])
             if short is not None and short.acronym.lower() == lows[h - 1]:  # "math word problem (MWP) solving"
