@@ -258,6 +258,7 @@ def test_entity_has_properties_links_and_evidence(store: ox.Store) -> None:
     rows = run(store, "entity", entity="glue")
     props = {(r["direction"], r["property"].rsplit("#", 1)[-1]) for r in rows}
     assert {("out", "label"), ("out", "altLabel"), ("out", "type"), ("in", "evaluatesOn"), ("in", "onDataset")} <= props
+    assert not props & {("in", "first"), ("in", "second")}  # derived co-occurrence nodes are no relation of it
     evidence = [r for r in rows if r["property"] == PG + "evaluatesOn"]
     assert evidence and all(r["sentence"] and r["extractor"] == "hand-written" for r in evidence)
     assert any("80.5 on GLUE" in r["sentence"] for r in evidence)
