@@ -80,10 +80,10 @@ def _positions(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[in
     """Token indexes where :func:`scan` can find a match, ascending (a superset; :func:`scan` decides).
 
     A match of one token needs the token to be a whole key (or its plural) that may match in lower
-    case, or is written here with a capital or digit first or a capital inside (vLLM); a longer match needs the next token to
-    continue one of its multi-token forms (:attr:`kg.link.ScanTables.pairs`); a joined match (GSM-8K)
-    needs a tight separator and the two tokens' concatenation to begin some key without spaces. Each
-    token-wide test is one C-level ``map`` over the field, so the Python loop in :func:`scan` visits a
+    case, or is written here with a capital or digit first or a capital inside (vLLM); a longer match
+    needs the next token to continue one of its multi-token forms (:attr:`kg.link.ScanTables.pairs`);
+    a joined match (GSM-8K) needs a tight separator and the two tokens' concatenation to begin some key
+    without spaces. Each token-wide test is one C-level ``map`` over the field, so the Python loop in :func:`scan` visits a
     few positions per hundred tokens instead of every capitalised word.
     """
     tables = index.tables()

@@ -162,7 +162,8 @@ def coined_names(ctx: Context) -> list[Coined]:
         for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "... introduces the Dynamic Pack padding strategy"
             t = _TITLED_HEAD.match(text, m.end(), doc.sentence(m.start())[1])
             if t and not _known(ctx, t.group("name")):
-                out.append(Coined(t.group("name"), (), _kind(t.group(0)), doc.field, t.start("name"), t.end("name"), 0.75))
+                out.append(Coined(t.group("name"), (), _kind(t.group(0)), doc.field, t.start("name"), t.end("name"),
+                                  0.75))
             elif t is None and title_keys and text[:m.start()].rstrip().rsplit(" ", 1)[-1].lower() in title_keys:
                 # "S-LoRA proposes Unified Paging": the paper's own system as the subject
                 titled = _titled_object(text, _TITLED.match(text, m.end()), doc.sentence(m.start())[1])
