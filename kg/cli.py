@@ -240,18 +240,21 @@ def eval_command(gold_path: str, store_dir: str | None, inputs: tuple[str, ...],
 @STORE_OPTION
 @click.option("--host", default=None, help="Interface to listen on [127.0.0.1].")
 @click.option("--port", default=None, type=click.IntRange(0, 65535), help="Port, 0 for any free one [8000].")
-@click.option("--threads", default=None, type=click.IntRange(min=1), help="Request threads [8].")
+@click.option("--threads", default=None, type=click.IntRange(min=1), help="Threads that run the app [8].")
 @click.option("--query-workers", default=None, type=click.IntRange(min=1),
               help="Processes that evaluate queries; killed on timeout [2].")
-@click.option("--timeout", "query_timeout", default=None, type=click.FloatRange(min=0.1), help="Per-query timeout, seconds [10].")
-@click.option("--max-rows", default=None, type=click.IntRange(min=1), help="Rows per answer; the cut is reported [10000].")
+@click.option("--timeout", "query_timeout", default=None, type=click.FloatRange(min=0.1),
+              help="Per-query timeout, seconds [10].")
+@click.option("--max-rows", default=None, type=click.IntRange(min=1),
+              help="Rows per answer; the cut is reported [10000].")
 @click.option("--cors-origins", default=None, help="Origins allowed by CORS: '*', a comma-separated list, or '' [*].")
-@click.option("--sparql-endpoint", default=None, help="Serve from this external SPARQL 1.1 endpoint instead of the store.")
+@click.option("--sparql-endpoint", default=None,
+              help="Serve from this external SPARQL 1.1 endpoint instead of the store.")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN", default=None, help="Bearer token that allows SPARQL updates.")
 def serve(store_dir: str, host: str | None, port: int | None, threads: int | None, query_workers: int | None,
           query_timeout: float | None, max_rows: int | None, cors_origins: str | None, sparql_endpoint: str | None,
           update_token: str | None) -> None:
-    """Serve the SPARQL endpoint, the JSON API and the web page under waitress (a production WSGI server).
+    """Serve the SPARQL endpoint, the JSON API and the web page under granian (a Rust HTTP server for WSGI apps).
 
     Options not given fall back to KG_* environment variables (e.g. KG_QUERY_TIMEOUT=30), then to defaults.
 

@@ -14,10 +14,9 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from kg import store as kg_store
 from server import errors
 from server.executor import make_executor
-from server.settings import defaults
+from server.settings import resolve
 
 access_log = logging.getLogger("kg.access")
 
@@ -31,14 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Query workers start on the first query; call ``app.extensions["kg.executor"].close()`` to stop them.
     """
     app = Flask(__name__)
-    app.config.from_mapping(defaults())
-    app.config.from_prefixed_env("KG")
-    if config:
-        app.config.from_mapping(config)
-    app.config["STORE"] = str(app.config["STORE"] or kg_store.default_store_path())
-    for name in ("UPDATE_TOKEN", "SPARQL_ENDPOINT"):  # KG_* values are parsed as JSON: "123" would be an int
-        if app.config[name] is not None:
-            app.config[name] = str(app.config[name])
+    app.config.from_mapping(resolve(config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_BODY_BYTES"])
     app.config["MAX_FORM_MEMORY_SIZE"] = int(app.config["MAX_BODY_BYTES"])
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ number) or with the mapping given to :func:`server.create_app` (``kg serve`` pas
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 #: Every setting, once, with its default and meaning. Override with KG_<NAME> or the config mapping.
@@ -26,10 +27,32 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CORS_ORIGINS": ("*", "origins allowed by CORS: '*', a comma-separated list, or '' for none"),
     "HOST": ("127.0.0.1", "interface kg serve listens on"),
     "PORT": (8000, "port kg serve listens on (0: any free port)"),
-    "THREADS": (8, "request threads of the WSGI server"),
+    "THREADS": (8, "threads that run the app (granian's blocking threads); HTTP itself is parsed in Rust"),
 }
 
 
 def defaults() -> dict[str, Any]:
     """Setting name -> default value."""
     return {name: default for name, (default, _) in SETTINGS.items()}
+
+
+def resolve(config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The settings in force: defaults, then ``KG_*`` environment variables, then ``config``.
+
+    ``kg serve`` resolves them once in the server's main process (which binds the port) and hands the
+    result to the worker process that builds the app, so both see the same values.
+    """
+    from flask import Config
+
+    from kg import store as kg_store
+
+    layered = Config(root_path=".")
+    layered.from_mapping(defaults())
+    layered.from_prefixed_env("KG")
+    if config:
+        layered.from_mapping(config)
+    layered["STORE"] = str(layered["STORE"] or kg_store.default_store_path())
+    for name in ("UPDATE_TOKEN", "SPARQL_ENDPOINT"):  # KG_* values are parsed as JSON: "123" would be an int
+        if layered[name] is not None:
+            layered[name] = str(layered[name])
+    return dict(layered)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge, UnsupportedMediaType
 
 from kg.errors import QueryError
 from server import formats, sandbox
@@ -36,7 +36,7 @@ def endpoint() -> Response:
     if request.method == "POST":
         mimetype = request.mimetype
         if mimetype == FORM:
-            params += _params(request.get_data())
+            params += _params(_body())
         elif mimetype in (QUERY_TYPE, UPDATE_TYPE):
             text = _utf8_body()
             body_query, body_update = (text, None) if mimetype == QUERY_TYPE else (None, text)
@@ -103,12 +103,26 @@ def _params(raw: bytes) -> list[tuple[str, str]]:
         raise BadRequest("parameters must be UTF-8") from None
 
 
+def _body() -> bytes:
+    """The request body, at most MAX_BODY_BYTES (413 beyond).
+
+    A body with a Content-Length over the cap is refused before it is read. A chunked body has none,
+    and werkzeug silently stops reading it at the cap, so one more byte is asked of the server here:
+    if there is one, the body was cut and the request is refused instead of evaluated.
+    """
+    data = request.get_data()
+    if request.content_length is None and len(data) >= (request.max_content_length or len(data) + 1):
+        if request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge(f"the request body is larger than {request.max_content_length:,} bytes")
+    return data
+
+
 def _utf8_body() -> str:
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaType("the request body must be UTF-8")
     try:
-        return request.get_data().decode("utf-8")
+        return _body().decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("the request body is not valid UTF-8") from None
 

@@ -11,7 +11,11 @@ Requests and replies are plain picklable tuples and dicts (see :func:`handle`).
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.connection
+import os
 import resource
+import threading
 from collections.abc import Iterable
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -46,6 +50,7 @@ class _State:
 
 def main(conn: Connection, memory_mb: int) -> None:
     """Serve requests from ``conn`` until the server closes it (or kills this process)."""
+    _exit_with_server()
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -56,6 +61,24 @@ def main(conn: Connection, memory_mb: int) -> None:
         except (EOFError, OSError):
             return
         conn.send(handle(state, request))
+
+
+def _exit_with_server() -> None:
+    """End this process as soon as the server process that started it ends, however it ends.
+
+    An idle worker sees the pipe close, but a query still running when the server was killed (a stop
+    that ran out of time, the OOM killer) would run on unwatched: this process is the forkserver's
+    child, so nothing else ties it to the server. Evaluation releases the GIL, so the watch runs.
+    """
+    server = multiprocessing.parent_process()
+    if server is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([server.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-server-watch", daemon=True).start()
 
 
 def handle(state: _State, request: dict[str, Any]) -> Reply:

@@ -227,6 +227,23 @@ def test_big_body_invalid_utf8(server: tuple[str, int], ordinary: OrdinaryClient
         assert "UTF-8" in response.text
 
 
+def test_chunked_body_over_the_cap_is_refused(server: tuple[str, int]) -> None:
+    """A chunked body has no Content-Length to refuse it by: the server must still answer 413, not
+    evaluate the first megabyte of it."""
+    def chunks(total: int, first: bytes = b"") -> Iterator[bytes]:
+        yield first
+        for _ in range(total // 65_536):
+            yield b"#" * 65_536
+
+    direct = {"Content-Type": "application/sparql-query"}
+    big = http.post(server[0], data=chunks(2_000_000), headers=direct, timeout=30)
+    assert big.status_code == 413 and "larger than 1,000,000 bytes" in big.text
+    big_form = http.post(server[0], data=chunks(2_000_000, b"query="), headers={"Content-Type": FORM}, timeout=30)
+    assert big_form.status_code == 413
+    small = http.post(server[0], data=chunks(500_000, b"ASK {}\n"), headers=direct, timeout=30)
+    assert small.status_code == 200 and small.json()["boolean"] is True
+
+
 def test_concurrency_cap(server: tuple[str, int]) -> None:
     """More heavy queries at once than the cap: the extra ones are refused at once, all within the bound,
     and the service answers normally right after."""
@@ -361,3 +378,34 @@ def test_sandbox_refuses_only_overlong_iris() -> None:
 def test_requested_limit_and_iri_check_are_fast_on_hostile_text() -> None:
     assert_fast_on(("<" + "a" * 1_000_000, "{ LIMIT 1 " * 100_000, "<a" * 500_000),
                    sandbox.requested_limit, sandbox.check)
+
+
+def test_sigterm_with_a_query_running_leaves_no_process(big_store: Path) -> None:
+    """A stop while a query computes: the server exits 0 and no query worker computes on after it."""
+    running = start_server(big_store, "--timeout", "60")
+    pid = running.process.pid
+    client = threading.Thread(target=lambda: _ignore_errors(running.url + "/sparql", CARTESIAN), daemon=True)
+    client.start()
+    time.sleep(1.0)
+    tree = _tree_cpu(pid)
+    assert any(seconds > 0.2 for seconds in tree.values()), "a query worker should be computing"
+    running.stop()
+    assert running.process.returncode == 0
+    time.sleep(1.0)
+    alive = [p for p in tree if Path(f"/proc/{p}").exists() and _state(p) != "Z"]
+    assert not alive, f"processes left behind: {alive}"
+
+
+def _ignore_errors(endpoint: str, query: str) -> None:
+    try:
+        http.post(endpoint, data={"query": query}, timeout=30)
+    except requests.RequestException:
+        pass  # the server went away mid-request, as intended
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
