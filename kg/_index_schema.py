@@ -1,6 +1,10 @@
 """The SQL of the generation index (:mod:`kg.search_index`): its tables, their indexes, and the
 answers and ranked tables computed once when the index is written (:mod:`kg.answers` reads them)."""
 
+#: Tables whose key makes a repeated row a no-op (``INSERT OR IGNORE``); the others are deduplicated
+#: once at the end when the rows may repeat (see :class:`kg.search_index.IndexWriter`).
+KEYED = frozenset({"type", "paper_count"})
+
 SCHEMA = """
 CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, label TEXT NOT NULL,
                      kind TEXT NOT NULL, papers INTEGER NOT NULL, UNIQUE (iri, kind));
@@ -19,6 +23,40 @@ CREATE TABLE reports (paper TEXT NOT NULL, result TEXT NOT NULL);
 CREATE TABLE paper_attr (iri TEXT NOT NULL, attr TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE fact (paper TEXT NOT NULL, rel TEXT NOT NULL, entity TEXT NOT NULL);
 CREATE TABLE url (iri TEXT NOT NULL, url TEXT NOT NULL);
+"""
+#: Rows kept only while the index is written, in a temporary database attached as ``scratch``:
+#: types of nodes that are not entities (kept at the end only for IRIs some fact points at), the parts
+#: of ``pg:CoOccurrence`` nodes read from a store (joined into ``pair`` at the end), and what counting
+#: papers per entity and pair from ``fact`` needs (:data:`COUNTS`).
+SCRATCH = """
+CREATE TABLE scratch.type_other (iri TEXT NOT NULL, class TEXT NOT NULL);
+CREATE TABLE scratch.pair_part (node TEXT NOT NULL, slot INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE TABLE scratch.rel_group (rel TEXT PRIMARY KEY, grp TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE scratch.pair_kind (kind TEXT NOT NULL, first TEXT NOT NULL, second TEXT NOT NULL);
+"""
+#: One ``pair`` row per co-occurrence node whose three parts were all read.
+PAIRS_FROM_PARTS = """
+INSERT INTO pair
+SELECT first, second, CAST(weight AS INTEGER) FROM (
+    SELECT MAX(CASE slot WHEN 0 THEN value END) AS first, MAX(CASE slot WHEN 1 THEN value END) AS second,
+           MAX(CASE slot WHEN 2 THEN value END) AS weight FROM pair_part GROUP BY node)
+WHERE first IS NOT NULL AND second IS NOT NULL AND weight IS NOT NULL;
+"""
+#: What :mod:`kg.summary` computes with SPARQL, from ``fact``: distinct papers per entity, and per pair
+#: kind and ordered pair of entities of its two groups (``rel_group``, ``pair_kind``: one row per
+#: direction), the papers naming both (``kg.summary.PAIRS``).
+COUNTS = """
+INSERT INTO paper_count SELECT entity, COUNT(DISTINCT paper) FROM fact GROUP BY entity;
+CREATE TABLE scratch.member AS
+SELECT DISTINCT f.paper AS paper, g.grp AS grp, f.entity AS entity FROM fact f JOIN rel_group g ON g.rel = f.rel;
+CREATE INDEX scratch.member_paper ON member (paper, grp);
+CREATE TABLE scratch.pair_count AS
+SELECT k.kind AS kind, a.entity AS first, b.entity AS second, COUNT(*) AS weight
+FROM pair_kind k JOIN member a ON a.grp = k.first JOIN member b ON b.paper = a.paper AND b.grp = k.second
+WHERE k.first != k.second OR a.entity != b.entity
+GROUP BY k.kind, a.entity, b.entity;
+DROP TABLE scratch.member;
+INSERT INTO pair SELECT first, second, weight FROM pair_count;
 """
 #: Created after the rows are in (faster than keeping them up to date row by row).
 INDEXES = """

@@ -10,8 +10,10 @@ replaces the graphs of papers whose text changed and adds new papers and listing
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -22,6 +24,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import Any, TextIO, cast
 
 import pyoxigraph as ox
 
@@ -30,7 +33,8 @@ from kg.derived import finish_generation
 from kg.errors import InputError, StoreError
 from kg.identity import content_hash, entity_iri, paper_graph, paper_key
 from kg.model import EntityRef, Paper, PaperRecord
-from kg.summary import SummaryBuilder
+from kg.search_index import IndexWriter, Rows, index_path, paper_rows
+from kg.summary import GROUPS, PAIR_GROUPS, count_nquads, search_key_nquad
 from kg.vocab import PG
 
 
@@ -75,12 +79,12 @@ def _init_worker(definitions: list[tuple[str, str]]) -> None:
     _LEXICON.learn(definitions)
 
 
-Extracted = tuple[str, list[tuple[EntityRef, frozenset[str]]], list[tuple[str, str]]]
+Named = list[tuple[EntityRef, frozenset[str]]]
+Extracted = tuple[str, Named, list[tuple[str, str]]]
 
 
-def _extract_one(record: PaperRecord) -> Extracted:
-    """Worker task: one paper -> its graph as N-Quads text, the entities it names, and its
-    ``(relation, entity IRI)`` facts (for the summary counts)."""
+def _extract_paper(record: PaperRecord) -> tuple[list[str], Named, Paper]:
+    """One paper -> its graph as N-Quads lines, and the entities it names (with their classes)."""
     from kg.extract import extract
 
     key = paper_key(record)
@@ -89,8 +93,27 @@ def _extract_one(record: PaperRecord) -> Extracted:
     entities += [
         (m.result.dataset, frozenset({"Dataset"})) for m in paper.mentions if m.result and m.result.dataset
     ]
+    return rdf.paper_quads(key, paper), entities, paper
+
+
+def _extract_one(record: PaperRecord) -> Extracted:
+    """Worker task: one paper -> its graph as N-Quads text, the entities it names, and its
+    ``(relation, entity IRI)`` facts."""
+    lines, entities, paper = _extract_paper(record)
     facts = [(m.relation, entity_iri(m.entity)) for m in paper.mentions if m.entity is not None]
-    return "".join(rdf.paper_quads(key, paper)), entities, facts
+    return "".join(lines), entities, facts
+
+
+def _extract_indexed(record: PaperRecord) -> tuple[str, Named, dict[str, list[tuple[object, ...]]]]:
+    """Worker task of a fresh build: :func:`_extract_one`'s text and entities (each entity once, first
+    description kept, classes merged), and the paper's index rows, so the index is written while
+    extracting instead of re-reading the whole graph afterwards."""
+    lines, entities, _ = _extract_paper(record)
+    merged: dict[str, tuple[EntityRef, frozenset[str]]] = {}
+    for ref, classes in entities:
+        iri = entity_iri(ref)
+        merged[iri] = (merged[iri][0], merged[iri][1] | classes) if iri in merged else (ref, classes)
+    return "".join(lines), list(merged.values()), paper_rows(lines)
 
 
 def _collect_one(record: PaperRecord) -> list[tuple[str, str]]:
@@ -232,7 +255,7 @@ def _build_generation(
     progress: Callable[[int | None], Callable[[int], None]] | None,
     tmp: Path,
 ) -> None:
-    """Pass 2: extract, write N-Quads, load them into ``generation``."""
+    """Pass 2: extract, write N-Quads (and, for a fresh graph, the index rows), load them into ``generation``."""
     previous: ox.Store | None = None
     known: dict[str, str] = {}
     if append:
@@ -242,36 +265,76 @@ def _build_generation(
             previous = None
         if previous is not None:
             known = _content_hashes(previous)
+    fresh = previous is None
+    # A fresh graph's index is written while extracting (beside the generation, made now so that store
+    # garbage collection removes both if the build is killed); an appended one is scanned from the store.
+    index: IndexWriter | None = None
+    if fresh:
+        generation.mkdir(parents=True)
+        index = IndexWriter(index_path(generation), distinct=False)
+    try:
+        replaced = _extract_all(files, fmt, on_error, known, workers, definitions, summary, progress, tmp, index)
+        if previous is not None:
+            previous.backup(str(generation))
+            del previous
+            target = ox.Store(str(generation))
+            for key in replaced:
+                target.remove_graph(ox.NamedNode(paper_graph(key)))
+        else:
+            target = ox.Store(str(generation))
+        started = time.time()
+        for path in (tmp / "graph.nq", tmp / "listings.nq"):
+            target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        summary.phases["load"] = time.time() - started
+        finish_generation(target, generation, summary.phases, summarised=fresh, index=index)
+        summary.quads = len(target)
+        del target
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _extract_all(
+    files: list[tuple[str, str]],
+    fmt: str,
+    on_error: Callable[[InputError], None] | None,
+    known: dict[str, str],
+    workers: int,
+    definitions: list[tuple[str, str]],
+    summary: BuildSummary,
+    progress: Callable[[int | None], Callable[[int], None]] | None,
+    tmp: Path,
+    index: IndexWriter | None,
+) -> list[str]:
+    """Extract every new or changed paper into ``tmp/graph.nq`` (papers, then entities, then, when
+    ``index`` is given (a fresh graph), the summary graph) and repeated listings into
+    ``tmp/listings.nq``; returns the keys of changed papers. What must be remembered across the whole
+    input (papers seen, entities named) is kept in SQLite, not in this process's memory."""
     started = time.time()
     advance = progress(summary.records) if progress else (lambda n: None)
-    spool = tmp / "graph.nq"
-    # Listings of papers already extracted go to their own spool, written while records are read.
-    listing_spool = tmp / "listings.nq"
-    seen: dict[str, str] = {}
-    replaced: list[str] = []
-    entities: dict[str, tuple[EntityRef, set[str]]] = {}
-    counts = SummaryBuilder()
+    scratch = _Scratch(tmp / "build.sqlite")
     sources: set[str] = set()
-    with open(spool, "w", encoding="utf-8") as out, open(listing_spool, "w", encoding="utf-8") as listings_out:
+    replaced: list[str] = []
+    with open(tmp / "graph.nq", "w", encoding="utf-8") as out, \
+            open(tmp / "listings.nq", "w", encoding="utf-8") as listings_out:
+        described = _Descriptions(out, index)
+        listed = _Descriptions(listings_out, index)
 
         def to_extract() -> Iterator[PaperRecord]:
             for record in _read(files, fmt, on_error):
                 advance(1)
                 key = paper_key(record)
-                digest = content_hash(record)
                 summary.listings += 1
                 if record.listing.source not in sources:
                     sources.add(record.listing.source)
-                    listings_out.writelines(rdf.source_quads(record.listing.source))
-                    counts.add_label(rdf.source_iri(record.listing.source), record.listing.source)
-                if key in seen or known.get(key) == digest:
+                    listed.add(rdf.source_quads(record.listing.source), rdf.source_iri(record.listing.source),
+                               record.listing.source)
+                first = scratch.first_time(key)
+                if not first or known.get(key) == content_hash(record):
                     # Already extracted (listed again, or unchanged since the last build): record the listing.
-                    if key not in seen:
-                        summary.papers_unchanged += 1
-                        seen[key] = digest
+                    summary.papers_unchanged += first
                     listings_out.writelines(rdf.listing_quads(key, record.listing))
                     continue
-                seen[key] = digest
                 if key in known:
                     summary.papers_updated += 1
                     replaced.append(key)
@@ -279,41 +342,107 @@ def _build_generation(
                     summary.papers_new += 1
                 yield record
 
-        for text, named, facts in _map(_extract_one, to_extract(), workers, (definitions,)):  # type: ignore[misc]
+        task = _extract_one if index is None else _extract_indexed
+        for result in _map(task, to_extract(), workers, (definitions,)):
+            text, named, rows = cast(tuple[str, Named, Any], result)
             out.write(text)
-            counts.add_paper(facts)
-            for ref, classes in named:
-                key = entity_iri(ref)
-                if key in entities:
-                    entities[key][1].update(classes)
-                else:
-                    entities[key] = (ref, set(classes))
-        for key in sorted(entities):
-            ref, classes = entities[key]
-            out.writelines(rdf.entity_quads(ref, classes))
-            counts.add_label(key, ref.label)
-        summary.entities = len(entities)
-        if previous is None:  # a fresh graph: the counts seen here are the whole story
-            out.writelines(counts.nquads())
-    previous_exists = previous is not None
-    if previous is not None:
-        previous.backup(str(generation))
-        del previous
-        target = ox.Store(str(generation))
-        for key in replaced:
-            target.remove_graph(ox.NamedNode(paper_graph(key)))
-    else:
-        target = ox.Store(str(generation))
-    summary.phases["extract"] = time.time() - started
-    started = time.time()
-    for path in (spool, listing_spool):
-        target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    summary.phases["load"] = time.time() - started
-    # A fresh build's spools hold the whole graph: the index reads them instead of the store.
-    finish_generation(target, generation, summary.phases, summarised=not previous_exists,
-                      sources=None if previous_exists else ([spool, listing_spool], counts))
-    summary.quads = len(target)
-    del target
+            scratch.add_entities(named)
+            if index is not None:
+                index.insert(rows)
+        listed.flush()
+        for ref, classes in scratch.entities():
+            described.add(rdf.entity_quads(ref, classes), entity_iri(ref), ref.label)
+            summary.entities += 1
+        described.flush()
+        scratch.close()
+        summary.phases["extract"] = time.time() - started
+        if index is not None:  # a fresh graph: the counts of its papers are the whole story
+            started = time.time()
+            index.count_papers(GROUPS, PAIR_GROUPS)
+            out.writelines(count_nquads(index.paper_counts(), index.pair_counts()))
+            summary.phases["counts"] = time.time() - started
+    return replaced
+
+
+class _Descriptions:
+    """Descriptions written to ``graph/entities`` (entities, source files): their N-Quads, and for a
+    fresh graph (``index`` given) their search keys in the summary graph and their index rows."""
+
+    def __init__(self, out: TextIO, index: IndexWriter | None, batch: int = 20_000) -> None:
+        self._out, self._index, self._batch = out, index, batch
+        self._lines: list[str] = []
+
+    def add(self, lines: list[str], iri: str, label: str) -> None:
+        self._lines.extend(lines)
+        if self._index is not None:
+            self._lines.append(search_key_nquad(iri, label))
+        if len(self._lines) >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        self._out.writelines(self._lines)
+        if self._index is not None:
+            rows = Rows()
+            rows.add_lines(self._lines)  # search keys are not read by the index
+            self._index.insert(rows.tables)
+        self._lines.clear()
+
+
+class _Scratch:
+    """What the main process must remember across the whole input, kept in a SQLite file so that its
+    memory stays flat however many papers and entities there are: the paper keys already seen (a
+    paper listed twice is extracted once) and the entities papers name (the first description seen
+    wins, classes are merged), read back sorted by IRI. A small cache skips entities already stored."""
+
+    def __init__(self, path: Path, cache: int = 100_000) -> None:
+        self._db = sqlite3.connect(path)
+        self._db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TABLE entity (iri TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, label TEXT NOT NULL,
+                                 aliases TEXT NOT NULL, url TEXT) WITHOUT ROWID;
+            CREATE TABLE entity_class (iri TEXT NOT NULL, class TEXT NOT NULL, PRIMARY KEY (iri, class)) WITHOUT ROWID;
+        """)
+        self._cache: dict[str, frozenset[str]] = {}
+        self._cache_size = cache
+        self._entities: list[tuple[str, str, str, str, str, str | None]] = []
+        self._classes: list[tuple[str, str]] = []
+
+    def first_time(self, key: str) -> bool:
+        """Whether ``key`` is new (it is remembered from now on)."""
+        return self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (key,)).rowcount == 1
+
+    def add_entities(self, named: Named) -> None:
+        for ref, classes in named:
+            iri = entity_iri(ref)
+            stored = self._cache.get(iri)
+            if stored is not None and classes <= stored:
+                continue
+            if stored is None:  # maybe stored before the cache was last cleared: INSERT OR IGNORE keeps the first
+                self._entities.append((iri, ref.kind, ref.key, ref.label, json.dumps(ref.aliases), ref.url))
+            self._classes.extend((iri, c) for c in classes)
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[iri] = classes | stored if stored else classes
+        if len(self._classes) >= 10_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO entity VALUES (?, ?, ?, ?, ?, ?)", self._entities)
+        self._db.executemany("INSERT OR IGNORE INTO entity_class VALUES (?, ?)", self._classes)
+        self._entities.clear()
+        self._classes.clear()
+
+    def entities(self) -> Iterator[tuple[EntityRef, set[str]]]:
+        """Every entity named, with all its classes, sorted by IRI."""
+        self._flush()
+        for _, kind, key, label, aliases, url, classes in self._db.execute("""
+                SELECT e.*, group_concat(c.class, ' ') FROM entity e JOIN entity_class c ON c.iri = e.iri
+                GROUP BY e.iri ORDER BY e.iri"""):
+            yield EntityRef(kind, key, label, tuple(json.loads(aliases)), url), set(classes.split(" "))
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def _content_hashes(previous: ox.Store) -> dict[str, str]:

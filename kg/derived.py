@@ -16,30 +16,30 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.search_index import build_index, build_index_from_nquads, index_path
-from kg.summary import SummaryBuilder, compute_summary
+from kg.search_index import IndexWriter, build_index, index_path
+from kg.summary import compute_summary
 
 
 def finish_generation(
     target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False,
-    sources: tuple[list[Path], SummaryBuilder] | None = None,
+    index: IndexWriter | None = None,
 ) -> None:
     """Write the summary graph (unless ``summarised``: a fresh build streamed it already), the index
-    (from ``sources`` when given: the N-Quads files that make up the whole store and the counts
-    accumulated while writing them; else from the store), then compact. Timings go to ``phases``."""
+    (finishing ``index`` when given: the rows a fresh build wrote while extracting; else from a scan of
+    the store), then compact. Timings go to ``phases``."""
     phases = {} if phases is None else phases
     if not summarised:
         started = time.time()
         compute_summary(target)
         phases["summary"] = time.time() - started
 
-    def index() -> None:
-        if sources is None:
+    def write_index() -> None:
+        if index is None:
             build_index(target, index_path(generation))
         else:
-            build_index_from_nquads(sources[0], index_path(generation), summary=sources[1])
+            index.finish()
 
-    for name, step in (("index", index), ("optimize", target.optimize)):
+    for name, step in (("index", write_index), ("optimize", target.optimize)):
         started = time.time()
         step()
         phases[name] = time.time() - started

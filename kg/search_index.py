@@ -15,24 +15,37 @@ the generation, so RocksDB never sees it; store GC deletes it with its generatio
 - ``result``, ``result_value``, ``result_attr``, ``reports``: what ``leaderboard`` and ``benchmarks``
   read; ``benchmarks`` (no parameters) is stored as its finished answer, the others as ranked tables.
 
-The tables are filled from quads, either the build's own N-Quads spool (a fresh build: a line filter
-then a parse, no store reads) or predicate scans of the store (append, ``kg load``, Dask).
-:mod:`kg.answers` answers queries from these tables; a test checks every answer against its ``.rq``.
+Rows are made from statements (:class:`Rows`) and streamed into SQLite in batches (:class:`IndexWriter`),
+so memory does not grow with the graph: in a fresh build, each extraction worker turns its paper's
+N-Quads lines into rows while the main process writes them, and ``paper_count``/``pair`` are counted
+from ``fact`` in SQL (the same numbers the summary graph gets); after ``--append``, ``kg load``, Dask
+builds and updates, predicate scans of the store feed the same writer. The derived tables are made
+once at the end. :mod:`kg.answers` answers queries from these tables; a test checks every answer
+against its ``.rq``.
 """
 
 from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg._index_schema import BENCHMARKS, BOARD, INDEXES, RANKED, SCHEMA
-from kg.summary import SummaryBuilder
+from kg._index_schema import (
+    BENCHMARKS,
+    BOARD,
+    COUNTS,
+    INDEXES,
+    KEYED,
+    PAIRS_FROM_PARTS,
+    RANKED,
+    SCHEMA,
+    SCRATCH,
+)
 from kg.vocab import DCTERMS, ENTITIES_GRAPH, PG, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, XSD
 
 SUFFIX = ".search.sqlite"
@@ -52,7 +65,13 @@ PREDICATES = frozenset({
     *_EXACT, DCTERMS + "date", PG + "reportsResult", PG + "onDataset", PG + "value", PG + "rawValue",
     PG + "unit", PG + "metric", PG + "url", *(PG + r for r in RELATIONS),
 })
-_SUMMARY = frozenset({PG + "paperCount", PG + "first", PG + "second", PG + "weight"})
+_WANTED = frozenset(f"<{p}>" for p in PREDICATES)
+#: The tables rows are written to as they come, and the width of their rows; ``type_other`` and
+#: ``pair_part`` are scratch tables (see ``kg._index_schema.SCRATCH``).
+TABLES = {"lookup": 3, "exact": 2, "label": 2, "type": 2, "type_other": 2, "paper_count": 2, "pair_part": 3,
+          "result": 2, "result_value": 3, "result_attr": 3, "reports": 2, "paper_attr": 3, "fact": 3, "url": 2}
+
+
 def index_path(generation: Path) -> Path:
     """Where the index of a generation directory lives (beside it, so RocksDB never sees it)."""
     return generation.with_name(generation.name + SUFFIX)
@@ -85,15 +104,15 @@ def decode(value: str | None) -> ox.NamedNode | ox.Literal | None:
     return ox.Literal(lexical, datatype=ox.NamedNode(tag))
 
 
-class _Tables:
-    """Rows collected from quads, deduplicated (the union default graph treats triples as a set here:
-    the build never writes one triple into two graphs)."""
+class Rows:
+    """Index rows made from statements, one set per table (a batch holds no repeated row)."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, set[tuple[Any, ...]]] = {t: set() for t in (
-            "lookup", "exact", "label", "type", "paper_count", "result", "result_value", "result_attr",
-            "reports", "paper_attr", "fact", "url")}
-        self.pairs: dict[str, list[Any]] = {}
+        self.tables: dict[str, set[tuple[Any, ...]]] = {t: set() for t in TABLES}
+
+    def clear(self) -> None:
+        for rows in self.tables.values():
+            rows.clear()
 
     def add(self, quad: ox.Quad) -> None:
         subject, o = quad.subject, quad.object
@@ -108,18 +127,19 @@ class _Tables:
 
     def add_iri(self, s: str, p: str, o: str) -> None:
         """A statement whose object is an IRI (plain strings: the N-Quads fast path needs no parser)."""
-        rows = self.rows
+        rows = self.tables
         if p in _RELATION_IRIS:
             rows["fact"].add((s, _RELATION_IRIS[p], o))
         elif p == RDF_TYPE:
-            if o.startswith(PG):  # trimmed to what is read in write()
-                rows["type"].add((s, o[len(PG):]))
+            if o.startswith(PG):  # only pg: classes are read; other than KINDS, only for entities (finish)
+                cls = o[len(PG):]
+                rows["type" if cls in KINDS else "type_other"].add((s, cls))
         elif p == PG + "reportsResult":
             rows["reports"].add((s, o))
         elif p == PG + "onDataset":
             rows["result"].add((s, o))
         elif p in (PG + "first", PG + "second"):
-            self.pairs.setdefault(s, [None, None, None])[p == PG + "second"] = o
+            rows["pair_part"].add((s, int(p == PG + "second"), o))
         elif p in _EXACT:
             rows["exact"].add((f"<{o}>", s))
         elif p in (PG + "url", PG + "value", PG + "rawValue", PG + "unit", PG + "metric", DCTERMS + "date"):
@@ -127,7 +147,7 @@ class _Tables:
 
     def add_literal(self, s: str, p: str, o: ox.Literal | ox.NamedNode, in_entities: bool) -> None:
         """A statement whose object is a literal (or an IRI where a literal is usual: kept as a term)."""
-        rows = self.rows
+        rows = self.tables
         if p in (RDFS_LABEL, SKOS_ALT_LABEL):
             rows["lookup"].add((o.value.lower(), s, int(in_entities)))
             if p == RDFS_LABEL:
@@ -141,7 +161,7 @@ class _Tables:
         elif p == PG + "paperCount":
             rows["paper_count"].add((s, int(o.value)))
         elif p == PG + "weight":
-            self.pairs.setdefault(s, [None, None, None])[2] = o.value
+            rows["pair_part"].add((s, 2, o.value))
         elif p == PG + "value":
             numeric = isinstance(o, ox.Literal) and o.datatype.value in _NUMERIC
             rows["result_value"].add((s, encode(o), float(o.value) if numeric else None))
@@ -150,57 +170,151 @@ class _Tables:
         elif p == PG + "url":
             rows["url"].add((s, encode(o)))
 
-    def add_summary(self, summary: SummaryBuilder) -> None:
-        """The counts and pairs a fresh build accumulated (the rows its summary graph holds)."""
-        self.rows["paper_count"].update(summary.paper_count.items())
-        for (kind, a, b), n in summary.pairs.items():
-            self.pairs[f"{kind} {a} {b}"] = [a, b, n]
+    def add_lines(self, lines: Iterable[str]) -> None:
+        """N-Quads lines as :mod:`kg.rdf` writes them (one statement per line): lines are filtered by
+        predicate; those with an IRI object are split by hand (an IRI holds no space or ``>``; one with
+        an escape goes to the parser), the others parsed."""
+        literals: list[str] = []
+        for line in lines:
+            parts = line.split(" ", 2)
+            if len(parts) < 3 or parts[1] not in _WANTED:
+                continue
+            rest = parts[2]
+            if rest[0] == "<" and parts[0][0] == "<" and "\\" not in line:
+                self.add_iri(parts[0][1:-1], parts[1][1:-1], rest[1:rest.index(">")])
+            else:
+                literals.append(line)
+        if literals:
+            for quad in ox.parse("".join(literals).encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+                self.add(quad)
 
-    def write(self, path: Path) -> int:
-        """Write every table to a fresh SQLite file at ``path``; returns the number of search names."""
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.unlink(missing_ok=True)
-        db = sqlite3.connect(tmp)
-        try:
-            entities = {entity for _, _, entity in self.rows["fact"]}
-            self.rows["type"] = {(iri, c) for iri, c in self.rows["type"] if c in KINDS or iri in entities}
-            db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};"
-                             + SCHEMA)
-            self._canonical_literals()
-            for table, rows in self.rows.items():
-                if rows:
-                    marks = ", ".join("?" * len(next(iter(rows))))
-                    db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # noqa: S608 - fixed names
-            db.executemany("INSERT INTO pair VALUES (?, ?, ?)",
-                           ((a, b, int(w)) for a, b, w in self.pairs.values() if None not in (a, b, w)))
-            db.executescript(INDEXES)
-            names = self._search_tables(db)
-            db.executescript(RANKED + BOARD + BENCHMARKS)
-            db.commit()
-        finally:
-            db.close()
-        tmp.replace(path)
+
+def paper_rows(lines: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """The index rows of one paper's graph, from its N-Quads lines, for a build worker to hand back.
+
+    Types other than :data:`KINDS` are left out: a paper's graph types only the paper and the nodes
+    it mints (listings, results, evidence), never an entity (:mod:`kg.rdf` types entities in
+    ``graph/entities``), and the index keeps other types only for entities."""
+    rows = Rows()
+    rows.add_lines(lines)
+    return {t: list(found) for t, found in rows.tables.items() if found and t != "type_other"}
+
+
+class IndexWriter:
+    """An index being written: rows go to SQLite in batches as they come (memory stays flat however
+    big the graph), then :meth:`finish` adds the derived tables and moves the file into place.
+
+    ``distinct``: rows may repeat across batches (a store scan: one triple can sit in several named
+    graphs, a label and an alias can fold alike), so tables are deduplicated once in :meth:`finish`.
+    A fresh build passes ``False``: each paper's rows are deduplicated by its worker, and every row
+    names its subject, which only that paper's graph (or the one entity/source description) states.
+    """
+
+    def __init__(self, path: Path, *, distinct: bool = True, batch: int = 50_000) -> None:
+        self.path = path
+        self._tmp = path.with_name(path.name + ".tmp")
+        self._tmp.unlink(missing_ok=True)
+        self._distinct = distinct
+        self._batch = batch
+        self._pending: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
+        self._count = 0
+        # the finishing steps may run in a thread beside the bulk load (one thread at a time)
+        self.db = sqlite3.connect(self._tmp, check_same_thread=False)
+        self.db.executescript(f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                              f"PRAGMA user_version = {VERSION};" + SCHEMA)
+        self.db.execute("ATTACH DATABASE '' AS scratch")  # private, deleted on close
+        self.db.executescript("PRAGMA scratch.journal_mode = OFF;" + SCRATCH)
+
+    def insert(self, rows: Mapping[str, Iterable[tuple[Any, ...]]]) -> None:
+        """Queue rows by table name (:data:`TABLES`); written when a batch is full."""
+        for table, found in rows.items():
+            before = len(self._pending[table])
+            self._pending[table].extend(found)
+            self._count += len(self._pending[table]) - before
+        if self._count >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self._pending.items():
+            if rows:
+                verb = "INSERT OR IGNORE" if table in KEYED else "INSERT"
+                self.db.executemany(f"{verb} INTO {table} VALUES ({', '.join('?' * len(rows[0]))})",  # noqa: S608
+                                    rows)  # fixed table names
+                rows.clear()
+        self._count = 0
+
+    def count_papers(self, groups: Mapping[str, Iterable[str]], kinds: Mapping[str, tuple[str, str]]) -> None:
+        """Fill ``paper_count`` and ``pair`` from ``fact``, as :func:`kg.summary.compute_summary` counts
+        them (``groups``: relations per entity group; ``kinds``: pair kind -> its two groups); read them
+        back with :meth:`paper_counts` and :meth:`pair_counts` to write the summary graph."""
+        self.flush()
+        self.db.executemany("INSERT INTO rel_group VALUES (?, ?)",
+                            [(rel, group) for group, rels in groups.items() for rel in rels])
+        self.db.executemany("INSERT INTO pair_kind VALUES (?, ?, ?)",
+                            [(kind, *way) for kind, (a, b) in kinds.items() for way in {(a, b), (b, a)}])
+        self.db.executescript(COUNTS)
+
+    def paper_counts(self) -> Iterator[tuple[str, int]]:
+        return iter(self.db.execute("SELECT iri, papers FROM paper_count ORDER BY iri"))
+
+    def pair_counts(self) -> Iterator[tuple[str, str, str, int]]:
+        return iter(self.db.execute("SELECT kind, first, second, weight FROM pair_count ORDER BY kind, first, second"))
+
+    def finish(self) -> int:
+        """Deduplicate (if asked), derive every other table and index, and move the file into place;
+        returns the number of search names."""
+        self.flush()
+        db = self.db
+        if self._distinct:
+            for table in TABLES:
+                if table not in KEYED and table != "pair_part":  # pair_part: one row per node below
+                    columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+                    db.execute(f"DELETE FROM {table} WHERE rowid NOT IN "  # noqa: S608 - fixed names
+                               f"(SELECT MIN(rowid) FROM {table} GROUP BY {columns})")
+        db.executescript(PAIRS_FROM_PARTS)
+        self._canonical_literals()
+        db.executescript(INDEXES)
+        db.execute("INSERT OR IGNORE INTO type SELECT iri, class FROM type_other "
+                   "WHERE iri IN (SELECT entity FROM fact)")
+        names = self._search_tables()
+        db.executescript(RANKED + BOARD + BENCHMARKS)
+        db.commit()
+        db.execute("DETACH DATABASE scratch")
+        db.close()
+        self._tmp.replace(self.path)
         return names
 
-    def _canonical_literals(self) -> None:
-        """Typed values as the store gives them back (it keeps numbers and dates in a canonical form:
-        ``"3.0"^^xsd:double`` reads as ``"3"``), by a round trip through an in-memory store."""
-        typed = {value for _, value, _ in self.rows["result_value"] if "\x00" in value}
-        typed |= {value for _, attr, value in self.rows["paper_attr"] if attr == "date" and "\x00" in value}
-        if not typed:
-            return
-        ordered = sorted(typed)
-        memory = ox.Store()
-        predicate = ox.NamedNode(PG + "value")
-        memory.extend(ox.Quad(ox.NamedNode(f"urn:x-index:{i}"), predicate, decode(v))  # type: ignore[arg-type]
-                      for i, v in enumerate(ordered))
-        canonical = {ordered[int(q.subject.value.rsplit(":", 1)[1])]: encode(q.object) for q in memory}
-        self.rows["result_value"] = {(iri, canonical.get(v, v), n) for iri, v, n in self.rows["result_value"]}
-        self.rows["paper_attr"] = {(iri, a, canonical.get(v, v)) for iri, a, v in self.rows["paper_attr"]}
+    def close(self) -> None:
+        """Drop an unfinished index (after an error); nothing once :meth:`finish` has run."""
+        if self._tmp.exists():
+            try:
+                self.db.close()
+            finally:
+                self._tmp.unlink(missing_ok=True)
 
-    def _search_tables(self, db: sqlite3.Connection) -> int:
+    def _canonical_literals(self, chunk: int = 20_000) -> None:
+        """Typed values as the store gives them back (it keeps numbers and dates in a canonical form:
+        ``"3.0"^^xsd:double`` reads as ``"3"``), by a round trip through an in-memory store, a chunk of
+        distinct values at a time; only values that change are rewritten."""
+        db = self.db
+        db.execute("CREATE TABLE scratch.canon (typed TEXT PRIMARY KEY, canonical TEXT NOT NULL) WITHOUT ROWID")
+        values = db.execute("SELECT value FROM result_value WHERE instr(value, char(0)) UNION "
+                            "SELECT value FROM paper_attr WHERE attr = 'date' AND instr(value, char(0))")
+        predicate = ox.NamedNode(PG + "value")
+        while found := [row[0] for row in values.fetchmany(chunk)]:
+            memory = ox.Store()
+            memory.extend(ox.Quad(ox.NamedNode(f"urn:x-index:{i}"), predicate, decode(v))  # type: ignore[arg-type]
+                          for i, v in enumerate(found))
+            changed = [(found[i], c) for q in memory
+                       if (c := encode(q.object)) != found[i := int(q.subject.value.rsplit(":", 1)[1])]]
+            db.executemany("INSERT INTO canon VALUES (?, ?)", changed)
+        for table in ("result_value", "paper_attr"):
+            db.execute(f"UPDATE {table} SET value = (SELECT canonical FROM canon WHERE typed = value) "  # noqa: S608
+                       "WHERE value IN (SELECT typed FROM canon)")
+
+    def _search_tables(self) -> int:
         """``entity`` (typed, labelled things of :data:`KINDS`) and their folded names, as search.rq sees them."""
-        db.executescript(f"""
+        self.db.executescript(f"""
             INSERT INTO entity (iri, label, kind, papers)
             SELECT t.iri, l.label, t.class, COALESCE(c.papers, 0) FROM type t
             JOIN label l ON l.iri = t.iri LEFT JOIN paper_count c ON c.iri = t.iri
@@ -209,12 +323,12 @@ class _Tables:
             SELECT DISTINCT e.id, k.folded FROM entity e JOIN lookup k ON k.iri = e.iri ORDER BY e.id, k.folded;
             INSERT INTO name_trigram (name_trigram) VALUES ('rebuild');
         """)  # noqa: S608 - the only text put in is KINDS
-        return int(db.execute("SELECT COUNT(*) FROM name").fetchone()[0])
+        return int(self.db.execute("SELECT COUNT(*) FROM name").fetchone()[0])
 
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """The index makes millions of small tuples, which cannot form cycles; in a build process holding a
+    """A store scan makes millions of small tuples, which cannot form cycles; in a process holding a
     large heap, the cyclic collector would otherwise walk that heap again and again (2x slower at 10k)."""
     enabled = gc.isenabled()
     gc.disable()
@@ -225,55 +339,21 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def build_index(store: ox.Store, path: Path) -> int:
-    """Write the index of ``store`` to ``path`` (replacing any) from predicate scans of the store."""
-    tables = _Tables()
-    with _no_gc():
-        for predicate in sorted(PREDICATES):
-            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
-                tables.add(quad)
-        return tables.write(path)
-
-
-def build_index_from_nquads(files: Iterable[Path], path: Path, summary: SummaryBuilder | None = None,
-                            chunk: int = 50_000) -> int:
-    """Write the index from the N-Quads files a generation was bulk-loaded from (one statement per line,
-    as :mod:`kg.rdf` writes them): lines are filtered by predicate; those with an IRI object are split
-    by hand, the others parsed. With ``summary`` (what a fresh build accumulated), counts and pairs come
-    from it, not the files."""
-    tables = _Tables()
-    skip = _SUMMARY if summary is not None else frozenset()
-    with _no_gc():
-        for literals, iris in _kept_lines(files, PREDICATES - skip, chunk):
-            for statement in iris:
-                tables.add_iri(*statement)
-            for quad in ox.parse(literals.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
-                tables.add(quad)
-        if summary is not None:
-            tables.add_summary(summary)
-        return tables.write(path)
-
-
-def _kept_lines(files: Iterable[Path], predicates: frozenset[str],
-                chunk: int) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
-    """Chunks of the wanted lines: N-Quads text of those with a literal object, and ``(s, p, o)`` of
-    those with an IRI object (an IRI holds no space or ``>``; one with an escape goes to the parser)."""
-    wanted = {f"<{p}>" for p in predicates}
-    literals: list[str] = []
-    iris: list[tuple[str, str, str]] = []
-    for file in files:
-        with open(file, encoding="utf-8") as lines:
-            for line in lines:
-                parts = line.split(" ", 2)
-                if len(parts) < 3 or parts[1] not in wanted:
-                    continue
-                rest = parts[2]
-                if rest[0] == "<" and parts[0][0] == "<" and "\\" not in line:
-                    iris.append((parts[0][1:-1], parts[1][1:-1], rest[1:rest.index(">")]))
-                else:
-                    literals.append(line)
-                if len(literals) + len(iris) >= chunk:
-                    yield "".join(literals), iris
-                    literals, iris = [], []
-    if literals or iris:
-        yield "".join(literals), iris
+def build_index(store: ox.Store, path: Path, batch: int = 50_000) -> int:
+    """Write the index of ``store`` to ``path`` (replacing any) from predicate scans of the store,
+    streamed into SQLite a batch at a time."""
+    writer = IndexWriter(path)
+    try:
+        rows, count = Rows(), 0
+        with _no_gc():
+            for predicate in sorted(PREDICATES):
+                for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+                    rows.add(quad)
+                    count += 1
+                    if count % batch == 0:
+                        writer.insert(rows.tables)
+                        rows.clear()
+            writer.insert(rows.tables)
+            return writer.finish()
+    finally:
+        writer.close()

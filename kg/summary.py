@@ -14,7 +14,6 @@ The graph is derived data: it is dropped and recomputed whenever a generation is
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -22,15 +21,17 @@ import pyoxigraph as ox
 from kg.identity import short_hash
 from kg.vocab import ENTITIES_GRAPH, ID, PG, RDF_TYPE, RDFS_LABEL, SUMMARY_GRAPH, XSD
 
-_DATASET_RELS = "pg:usesDataset|pg:evaluatesOn|pg:introducesDataset"
-_METHOD_RELS = "pg:usesMethod|pg:proposesMethod"
-#: pair kind -> (path to the first member, path to the second member)
-PAIRS = {
-    "dataset-dataset": (_DATASET_RELS, _DATASET_RELS),
-    "dataset-method": (_DATASET_RELS, _METHOD_RELS),
-    "model-dataset": ("pg:usesModel", _DATASET_RELS),
-    "method-task": (_METHOD_RELS, "pg:addressesTask"),
+#: The entity groups pairs are counted between (relation local names), and each pair kind's groups.
+GROUPS = {
+    "dataset": ("usesDataset", "evaluatesOn", "introducesDataset"),
+    "method": ("usesMethod", "proposesMethod"),
+    "model": ("usesModel",),
+    "task": ("addressesTask",),
 }
+PAIR_GROUPS = {"dataset-dataset": ("dataset", "dataset"), "dataset-method": ("dataset", "method"),
+               "model-dataset": ("model", "dataset"), "method-task": ("method", "task")}
+#: pair kind -> (path to the first member, path to the second member)
+PAIRS = {kind: tuple("|".join(f"pg:{r}" for r in GROUPS[g]) for g in groups) for kind, groups in PAIR_GROUPS.items()}
 _ENTITY_RELS = "pg:introducesDataset pg:usesDataset pg:evaluatesOn pg:proposesMethod pg:usesMethod pg:usesModel pg:addressesTask pg:hasRepository pg:hasLink"
 
 
@@ -77,66 +78,25 @@ def _pair(kind: str, a: ox.NamedNode, b: ox.NamedNode, n: ox.Literal, graph: ox.
     ]
 
 
-class SummaryBuilder:
-    """The same summary graph as :func:`compute_summary`, accumulated while a build streams papers by,
-    so a fresh build never has to aggregate the store afterwards. Memory grows with the number of
-    distinct entities and co-occurring pairs, not with the number of papers."""
+def count_nquads(paper_counts: Iterable[tuple[str, int]], pairs: Iterable[tuple[str, str, str, int]]) -> Iterator[str]:
+    """The counts of the summary graph as N-Quads lines: ``(entity, papers)`` and ``(kind, first,
+    second, papers)``, as :func:`compute_summary` writes them (a fresh build streams these instead)."""
+    graph = f"<{SUMMARY_GRAPH}>"
+    integer = f"<{XSD}integer>"
+    for iri, n in paper_counts:
+        yield f'<{iri}> <{PG}paperCount> "{n}"^^{integer} {graph} .\n'
+    for kind, a, b, n in pairs:
+        node = f"<{ID}cooccurrence/{kind}/{short_hash(a + ' ' + b, 16)}>"
+        yield (f"{node} <{RDF_TYPE}> <{PG}CoOccurrence> {graph} .\n"
+               f"{node} <{PG}first> <{a}> {graph} .\n"
+               f"{node} <{PG}second> <{b}> {graph} .\n"
+               f'{node} <{PG}weight> "{n}"^^{integer} {graph} .\n'
+               f"{node} <{PG}pairKind> {_lit(kind)} {graph} .\n")
 
-    _GROUPS = {
-        "dataset": {"usesDataset", "evaluatesOn", "introducesDataset"},
-        "method": {"usesMethod", "proposesMethod"},
-        "model": {"usesModel"},
-        "task": {"addressesTask"},
-    }
-    _PAIR_GROUPS = {"dataset-dataset": ("dataset", "dataset"), "dataset-method": ("dataset", "method"),
-                    "model-dataset": ("model", "dataset"), "method-task": ("method", "task")}
 
-    def __init__(self) -> None:
-        self.paper_count: Counter[str] = Counter()
-        self.pairs: Counter[tuple[str, str, str]] = Counter()
-        self.labels: dict[str, str] = {}
-
-    def add_paper(self, facts: Iterable[tuple[str, str]]) -> None:
-        """One paper's ``(relation local name, entity IRI)`` facts."""
-        entity_rels = set(_ENTITY_RELS.split())
-        named: set[str] = set()
-        groups: dict[str, set[str]] = {g: set() for g in self._GROUPS}
-        for relation, entity in facts:
-            if f"pg:{relation}" in entity_rels:
-                named.add(entity)
-            for group, relations in self._GROUPS.items():
-                if relation in relations:
-                    groups[group].add(entity)
-        self.paper_count.update(named)
-        for kind, (first, second) in self._PAIR_GROUPS.items():
-            for a in groups[first]:
-                for b in groups[second]:
-                    if first == second:
-                        if a != b:
-                            self.pairs[(kind, a, b)] += 1
-                    else:
-                        self.pairs[(kind, a, b)] += 1
-                        self.pairs[(kind, b, a)] += 1
-
-    def add_label(self, iri: str, label: str) -> None:
-        """A label written to the entities graph (it gets a ``pg:searchKey``)."""
-        self.labels[iri] = label
-
-    def nquads(self) -> Iterator[str]:
-        """The summary graph as N-Quads lines."""
-        graph = f"<{SUMMARY_GRAPH}>"
-        integer = f"<{XSD}integer>"
-        for iri, n in sorted(self.paper_count.items()):
-            yield f'<{iri}> <{PG}paperCount> "{n}"^^{integer} {graph} .\n'
-        for (kind, a, b), n in sorted(self.pairs.items()):
-            node = f"<{ID}cooccurrence/{kind}/{short_hash(a + ' ' + b, 16)}>"
-            yield f"{node} <{RDF_TYPE}> <{PG}CoOccurrence> {graph} .\n"
-            yield f"{node} <{PG}first> <{a}> {graph} .\n"
-            yield f"{node} <{PG}second> <{b}> {graph} .\n"
-            yield f'{node} <{PG}weight> "{n}"^^{integer} {graph} .\n'
-            yield f'{node} <{PG}pairKind> {_lit(kind)} {graph} .\n'
-        for iri, label in sorted(self.labels.items()):
-            yield f"<{iri}> <{PG}searchKey> {_lit(label.casefold())} {graph} .\n"
+def search_key_nquad(iri: str, label: str) -> str:
+    """The ``pg:searchKey`` of a label written to the entities graph."""
+    return f"<{iri}> <{PG}searchKey> {_lit(label.casefold())} <{SUMMARY_GRAPH}> .\n"
 
 
 def _lit(value: str) -> str:
