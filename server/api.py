@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg import answers, queries
 from kg.errors import QueryError, StoreError, UnknownQuery
+from kg.resources import queries_dir
 from kg.search_index import index_path
 from kg.sparql import term_json, term_text
 from server.errors import json_error
@@ -42,7 +46,7 @@ def list_queries() -> Response:
 @bp.get("/api/queries/<name>")
 def run_query(name: str) -> Response:
     try:
-        prepared = queries.prepare(name, request.args)
+        prepared = queries.prepare(name, request.args, _queries_dir())
     except UnknownQuery as exc:
         return json_error(404, str(exc))
     fmt = _negotiate()
@@ -99,10 +103,23 @@ def _index(executor: Any) -> Path | None:
     if not hasattr(executor, "generation_path"):
         return None
     try:
-        index = index_path(Path(executor.generation_path()))
+        return _usable_index(executor.generation_path())
     except StoreError:
         return None
+
+
+@lru_cache(maxsize=8)
+def _usable_index(generation: str) -> Path | None:
+    """Looked up once per generation: an index is written before its generation is published and
+    never changes after."""
+    index = index_path(Path(generation))
     return index if answers.usable(index) else None
+
+
+@lru_cache(maxsize=1)
+def _queries_dir() -> str:
+    """Where the packaged ``.rq`` files are (finding the package's files costs more than a lookup)."""
+    return str(queries_dir())
 
 
 @bp.get("/openapi.json")
@@ -130,9 +147,17 @@ def _negotiate() -> str | None:
         if hint not in FORMATS:
             raise QueryError(f"_format must be one of {', '.join(FORMATS)}")
         return hint
-    if not request.accept_mimetypes:
+    return _format_for(request.headers.get("Accept", ""))
+
+
+@lru_cache(maxsize=256)
+def _format_for(accept: str) -> str | None:
+    """The format an Accept header chooses (clients send the same few headers; parsing one costs
+    more than many answers)."""
+    offers = parse_accept_header(accept, MIMEAccept)
+    if not offers:
         return "json"
-    best = request.accept_mimetypes.best_match(list(FORMATS.values()))
+    best = offers.best_match(list(FORMATS.values()))
     return next((k for k, v in FORMATS.items() if v == best), None)
 
 

@@ -10,12 +10,14 @@ A GET without a query answers the service description.
 from __future__ import annotations
 
 import hmac
+from functools import lru_cache
 from typing import cast
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.sansio.utils import get_current_url
 
 from kg.errors import QueryError
 from server import formats, sandbox
@@ -66,7 +68,7 @@ def _query(text: str, params: list[tuple[str, str]]) -> Response:
     named = [v for k, v in params if k == "named-graph-uri"]
     hint = next((v for k, v in params if k in ("format", "output") and v), None)
     outcome = executor.run(text, accept=request.headers.get("Accept"), default_graph_uris=default or None,
-                           named_graph_uris=named or None, hint=hint, base_iri=request.base_url)
+                           named_graph_uris=named or None, hint=hint, base_iri=_base_url())
     return _answer(outcome)
 
 
@@ -91,8 +93,18 @@ def _update(text: str, params: list[tuple[str, str]]) -> Response:
         raise Forbidden("updates need the update token (Authorization: Bearer TOKEN)")
     if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
         raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
-    executor.update(text, base_iri=request.base_url)
+    executor.update(text, base_iri=_base_url())
     return Response(status=204)
+
+
+def _base_url() -> str:
+    """``request.base_url``, rebuilt once per distinct host and path instead of on every query."""
+    return _url_of(request.scheme, request.host, request.root_path, request.path)
+
+
+@lru_cache(maxsize=64)
+def _url_of(scheme: str, host: str, root_path: str, path: str) -> str:
+    return get_current_url(scheme, host, root_path, path)
 
 
 def _params(raw: bytes) -> list[tuple[str, str]]:
@@ -155,7 +167,7 @@ def _description_triples() -> list[ox.Triple]:
 
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     service, dataset, graph = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
-    endpoint_iri = ox.NamedNode(request.base_url)
+    endpoint_iri = ox.NamedNode(_base_url())
     triples = [
         ox.Triple(service, rdf_type, sd("Service")),
         ox.Triple(service, sd("endpoint"), endpoint_iri),

@@ -17,6 +17,7 @@ import os
 import resource
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any, cast
@@ -31,6 +32,9 @@ PAPER_CLASS = "https://w3id.org/papergraph/ontology#Paper"
 _COUNT_PAPERS = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{PAPER_CLASS}> }}"
 
 Reply = tuple[Any, ...]
+#: Clients send the same few Accept headers over and over, and parsing one costs more than a trivial
+#: query; the choice depends on nothing else, so it is kept (for at most this many distinct headers).
+_negotiate = lru_cache(maxsize=256)(formats.negotiate)
 
 
 class _State:
@@ -131,7 +135,7 @@ def _stats(store: ox.Store) -> dict[str, int]:
 def _serialized(results: Any, request: dict[str, Any]) -> Reply:
     """Negotiate against the query's form, cut at the row cap, serialize."""
     kind: formats.Kind = "graph" if isinstance(results, ox.QueryTriples) else "results"
-    chosen = formats.negotiate(kind, request.get("accept"), request.get("hint"))
+    chosen = _negotiate(kind, request.get("accept"), request.get("hint"))
     if chosen is None:
         return ("error", "accept", kind)
     media_type, fmt = chosen
