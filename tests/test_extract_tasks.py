@@ -148,7 +148,7 @@ def test_evidence_offsets_cover_the_phrase() -> None:
 
 
 def test_lookup_cache_follows_the_lexicon() -> None:
-    from kg.extract import tasks as task_module
+    from kg.extract.tasks import names as task_module
 
     class Fake:
         def __init__(self) -> None:
