@@ -35,10 +35,17 @@ _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 #: Metrics where lower is better: the REGEX of ``leaderboard.rq``.
 _LOWER_IS_BETTER = re.compile("perplexity|ppl|error|loss|wer|cer|fid|mae|mse|rmse|latency|bpc|bpd", re.IGNORECASE)
 Rows = list[list[Any]]
+#: How much of an index file a connection maps into memory (SQLite lowers it to its compile-time cap).
+MMAP_BYTES = 2**31
 
 
 def _connect(index: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    """A read-only connection that reads the file through a memory map (SQLite caps the map, about 2 GiB
+    by default): lookups then copy no pages through read() calls, about a fifth of a lookup's time. An
+    index is never written once published, so the map always sees a whole file."""
+    db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    return db
 
 
 _LOCAL = threading.local()
