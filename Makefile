@@ -12,6 +12,7 @@ PORT ?= 8000
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	rm -rf build  # setuptools would copy a stale build/lib (a since-removed module) into the wheel
 	$(BIN)/pip install -q .
 	@touch $(BIN)/kg
 
