@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import queue
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -102,10 +103,11 @@ class Pool:
         :raises WorkerDied: the worker ended without answering.
         """
         self.start()
+        deadline = time.monotonic() + wait
         worker = self._idle.get(timeout=wait)
-        if not worker.process.is_alive():
+        while not worker.process.is_alive():  # died while idle: its successor is on the way
             self._replace(worker)
-            worker = self._idle.get(timeout=wait)
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         try:
             worker.conn.send(request)
             answered = worker.conn.poll(seconds)

@@ -19,7 +19,9 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "QUERY_WORKERS": (2, "worker processes that evaluate queries"),
     "MAX_CONCURRENT_QUERIES": (32, "queries running or waiting at once; more get HTTP 503 at once"),
     "MAX_CONCURRENT_EXPORTS": (2, "exports streaming at once (each reads a whole view); more get HTTP 503 at once"),
-    "QUEUE_WAIT": (30.0, "seconds a query may wait for a free worker before HTTP 503 (a burst queues, not fails)"),
+    "QUEUE_WAIT": (5.0, "seconds a query may wait for a free worker before HTTP 503 with Retry-After (a burst of "
+                        "quick queries queues; behind slow ones a client hears at once, and waiting plus running "
+                        "stays under QUEUE_WAIT + QUERY_TIMEOUT, inside a client's usual 30 s)"),
     "QUERY_MEMORY_MB": (2048, "address-space limit per query worker in MiB (0: none)"),
     "RELOAD_INTERVAL": (1.0, "seconds between checks of DIR/current for a newly published generation"),
     "UPDATE_TOKEN": (None, "bearer token that allows SPARQL Update on /sparql; None: updates refused"),

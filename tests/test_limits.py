@@ -20,6 +20,7 @@ import requests
 
 from kg.errors import QueryError
 from server import sandbox
+from server.settings import defaults
 from tests.conftest import http, kg_load, start_server
 
 TIMEOUT = 2.0
@@ -242,6 +243,32 @@ def test_chunked_body_over_the_cap_is_refused(server: tuple[str, int]) -> None:
     assert big_form.status_code == 413
     small = http.post(server[0], data=chunks(500_000, b"ASK {}\n"), headers=direct, timeout=30)
     assert small.status_code == 200 and small.json()["boolean"] is True
+
+
+def test_a_query_behind_a_slow_one_hears_503_with_retry_after(big_store: Path) -> None:
+    """With the only worker busy, a query waits QUEUE_WAIT, then gets a 503 that says when to retry,
+    while the slow query is still running (it does not wait for it to end)."""
+    env = {"KG_QUEUE_WAIT": "0.5"}
+    with start_server(big_store, "--timeout", "3", "--query-workers", "1", env=env) as live:
+        slow: list[requests.Response] = []
+        client = threading.Thread(target=lambda: slow.append(http.post(live.url + "/sparql", data={"query": CARTESIAN},
+                                                                       timeout=30)))
+        client.start()
+        time.sleep(1.0)
+        waiting = http.get(live.url + "/sparql", params={"query": ORDINARY}, timeout=30)
+        still_running = client.is_alive()
+        client.join()
+    assert waiting.status_code == 503 and waiting.headers["Retry-After"].isdigit()
+    assert "busy" in waiting.text
+    assert still_running, "the waiting query must not have waited for the slow one to end"
+    assert slow[0].status_code == 503 and "timed out" in slow[0].text
+
+
+def test_default_queue_wait_keeps_a_request_inside_a_client_timeout() -> None:
+    """Waiting for a worker and then running to the timeout fits in the 30 s most clients wait."""
+    settings = defaults()
+    assert settings["QUEUE_WAIT"] < settings["QUERY_TIMEOUT"]
+    assert settings["QUEUE_WAIT"] + settings["QUERY_TIMEOUT"] < 30
 
 
 def test_concurrency_cap(server: tuple[str, int]) -> None:
