@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import signal
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -54,6 +55,8 @@ class _State:
 
 def main(conn: Connection, memory_mb: int) -> None:
     """Serve requests from ``conn`` until the server closes it (or kills this process)."""
+    # Ctrl-C in a terminal reaches every process of the group; the server decides when workers end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_server()
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
