@@ -240,7 +240,7 @@ def eval_command(gold_path: str, store_dir: str | None, inputs: tuple[str, ...],
 @STORE_OPTION
 @click.option("--host", default=None, help="Interface to listen on [127.0.0.1].")
 @click.option("--port", default=None, type=click.IntRange(0, 65535), help="Port, 0 for any free one [8000].")
-@click.option("--threads", default=None, type=click.IntRange(min=1), help="Threads that run the app [8].")
+@click.option("--threads", default=None, type=click.IntRange(min=1), help="Threads that run the app [16].")
 @click.option("--query-workers", default=None, type=click.IntRange(min=1),
               help="Processes that evaluate queries; killed on timeout [2].")
 @click.option("--timeout", "query_timeout", default=None, type=click.FloatRange(min=0.1),

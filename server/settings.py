@@ -29,7 +29,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CORS_ORIGINS": ("*", "origins allowed by CORS: '*', a comma-separated list, or '' for none"),
     "HOST": ("127.0.0.1", "interface kg serve listens on"),
     "PORT": (8000, "port kg serve listens on (0: any free port)"),
-    "THREADS": (8, "threads that run the app (granian's blocking threads); HTTP itself is parsed in Rust"),
+    "THREADS": (16, "threads that run the app (HTTP itself is parsed in Rust); a query waiting for a worker "
+                    "holds one, so there are enough to keep index answers and pages flowing meanwhile"),
 }
 
 
