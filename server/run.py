@@ -36,6 +36,8 @@ log = logging.getLogger("kg.server")
 
 #: Seconds the worker gets to finish requests in flight after SIGTERM before it is killed.
 STOP_SECONDS = 5
+#: Seconds to wait for the port to accept a connection before printing the URL regardless.
+ANNOUNCE_WAIT = 30.0
 #: Where granian's and our log lines go: stderr (stdout carries the one "listening on" line).
 LOGGING: dict[str, Any] = {
     "version": 1,
@@ -89,14 +91,14 @@ def _announce(host: str, port: int, source: str) -> None:
     line = f"papergraph listening on {url}/ (SPARQL endpoint {url}/sparql), serving {source}"
 
     def wait_and_print() -> None:
-        while True:
+        deadline = time.monotonic() + ANNOUNCE_WAIT
+        while time.monotonic() < deadline:  # an address this host cannot connect to gets the line anyway
             try:
                 socket.create_connection((host, port), timeout=1).close()
+                break
             except OSError:
                 time.sleep(0.02)
-                continue
-            print(line, flush=True)  # noqa: T201 - the one line kg serve writes to stdout
-            return
+        print(line, flush=True)  # noqa: T201 - the one line kg serve writes to stdout
 
     threading.Thread(target=wait_and_print, name="kg-announce", daemon=True).start()
 
