@@ -12,34 +12,31 @@ change, and the API would fall back to slow SPARQL for want of an index.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.search_index import IndexWriter, build_index, index_path
+from kg.search_index import build_index, index_path
 from kg.summary import compute_summary
 
 
 def finish_generation(
     target: ox.Store, generation: Path, phases: dict[str, float] | None = None, summarised: bool = False,
-    index: IndexWriter | None = None,
+    indexed: bool = False,
 ) -> None:
-    """Write the summary graph (unless ``summarised``: a fresh build streamed it already), the index
-    (finishing ``index`` when given: the rows a fresh build wrote while extracting; else from a scan of
-    the store), then compact. Timings go to ``phases``."""
+    """Write the summary graph (unless ``summarised``: a fresh build streamed it already) and the index
+    from a scan of the store (unless ``indexed``: a fresh build wrote it while extracting), then
+    compact. Timings go to ``phases``."""
     phases = {} if phases is None else phases
     if not summarised:
         started = time.time()
         compute_summary(target)
         phases["summary"] = time.time() - started
-
-    def write_index() -> None:
-        if index is None:
-            build_index(target, index_path(generation))
-        else:
-            index.finish()
-
-    for name, step in (("index", write_index), ("optimize", target.optimize)):
+    steps: list[tuple[str, Callable[[], object]]] = [("optimize", target.optimize)]
+    if not indexed:
+        steps.insert(0, ("index", lambda: build_index(target, index_path(generation))))
+    for name, step in steps:
         started = time.time()
         step()
         phases[name] = time.time() - started

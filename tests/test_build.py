@@ -87,10 +87,16 @@ def test_append_adds_new_and_updates_changed_without_duplicates(tmp_path: Path) 
 
 
 def test_parallel_build_equals_single_process_build(tmp_path: Path) -> None:
+    from kg.search_index import index_path
+    from tests.test_search_index import index_tables
+
     files = sorted(EXAMPLES.glob("*.txt"))[:2]
     build_store([str(f) for f in files], tmp_path / "one", workers=1)
     build_store([str(f) for f in files], tmp_path / "two", workers=2)
     assert canonical(tmp_path / "one") == canonical(tmp_path / "two")
+    # the index too: its rows come from the workers, in whatever order the batches return
+    one, two = (index_tables(index_path(store.current_generation(tmp_path / n))) for n in ("one", "two"))
+    assert one["fact"] and one == two
 
 
 @pytest.mark.parametrize("workers", [1, 2])

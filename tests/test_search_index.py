@@ -197,27 +197,64 @@ def test_exact_then_prefix_then_substring(built: Path) -> None:
     assert ranks and ranks == sorted(ranks) and ranks[0] == 0
 
 
-def test_the_index_from_the_spool_equals_the_index_from_the_store(built: Path, tmp_path: Path) -> None:
+def index_tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of an index as sorted rows (entity ids left out: they number rows as inserted)."""
     import sqlite3
 
+    db = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                          "AND name NOT LIKE 'name_trigram%'")]
+        rows = {n: db.execute(f"SELECT * FROM {n}").fetchall() for n in names}  # noqa: S608
+        rows["name"] = db.execute("SELECT e.iri, e.kind, n.folded FROM name n JOIN entity e ON e.id = n.entity").fetchall()
+        # the build log is written after the index: the only thing the build's index does not hold
+        return {n: sorted((r[1:] if n == "entity" else r for r in found if "/id/build/" not in repr(r)), key=repr)
+                for n, found in rows.items()}
+    finally:
+        db.close()
+
+
+def test_the_index_written_while_extracting_equals_the_index_from_the_store(built: Path, tmp_path: Path) -> None:
+    """A fresh build writes its index from its workers' rows and counts papers and pairs in SQL; a
+    scan of the finished store (what append and kg load do) must give exactly the same tables."""
     from_store = tmp_path / "from-store.sqlite"
     build_index(_graph(built), from_store)
+    streamed = index_tables(index_path(store.current_generation(built)))
+    assert streamed["pair"] and streamed["result"] and streamed["lookup"] and streamed["ranked"]
+    assert index_tables(from_store) == streamed
 
-    def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-        db = sqlite3.connect(path)
-        try:
-            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                              "AND name NOT LIKE 'name_trigram%'")]
-            # the build log is written after the index: the only thing the spool does not hold
-            rows = {n: db.execute(f"SELECT * FROM {n}").fetchall() for n in names}  # noqa: S608
-            return {n: sorted((r[1:] if n == "entity" else r for r in found if "/id/build/" not in repr(r)),
-                              key=repr) for n, found in rows.items()}
-        finally:
-            db.close()
 
-    spool = tables(index_path(store.current_generation(built)))
-    assert spool["pair"] and spool["result"] and spool["lookup"]
-    assert tables(from_store) == spool
+def test_a_store_scan_writes_each_row_once_however_the_batches_fall(tmp_path: Path) -> None:
+    """One triple in two named graphs, a label and an alias that fold alike, a co-occurrence weight
+    stated twice: each row is in the index once, whether rows are written in one batch or one quad at
+    a time (repeats then land in different batches and are removed in SQL)."""
+    from kg.vocab import ENTITIES_GRAPH, GRAPH, ID, PG, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, SUMMARY_GRAPH
+
+    dataset, paper, pair = f"{ID}dataset/gsm8k", f"{ID}paper/p1", f"{ID}cooccurrence/dataset-dataset/x"
+    entities, summary = f"<{ENTITIES_GRAPH}>", f"<{SUMMARY_GRAPH}>"
+    lines = [
+        f"<{dataset}> <{RDF_TYPE}> <{PG}Dataset> {entities} .",
+        f'<{dataset}> <{RDFS_LABEL}> "GSM8K" {entities} .',
+        f'<{dataset}> <{SKOS_ALT_LABEL}> "gsm8k" {entities} .',
+        f"<{paper}> <{RDF_TYPE}> <{PG}Paper> <{GRAPH}paper/p1> .",
+        f'<{paper}> <http://purl.org/dc/terms/title> "Grade school maths" <{GRAPH}paper/p1> .',
+        f"<{paper}> <{PG}usesDataset> <{dataset}> <{GRAPH}paper/p1> .",
+        f"<{paper}> <{PG}usesDataset> <{dataset}> <https://example.org/copy> .",
+        f'<{dataset}> <{PG}paperCount> "1"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} .',
+        f"<{pair}> <{PG}first> <{dataset}> {summary} .",
+        f"<{pair}> <{PG}second> <{paper}> {summary} .",
+        f'<{pair}> <{PG}weight> "1"^^<http://www.w3.org/2001/XMLSchema#integer> {summary} .',
+        f'<{pair}> <{PG}weight> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <https://example.org/copy> .',
+    ]
+    graph = ox.Store(str(tmp_path / "store"))
+    graph.load(("\n".join(lines) + "\n").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    build_index(graph, tmp_path / "one.sqlite")
+    build_index(graph, tmp_path / "many.sqlite", batch=1)
+    one, many = index_tables(tmp_path / "one.sqlite"), index_tables(tmp_path / "many.sqlite")
+    assert one == many
+    assert one["lookup"] == [("gsm8k", dataset, 1)]
+    assert one["fact"] == [(paper, "usesDataset", dataset)] and one["pair"] == [(dataset, paper, 1)]
+    assert [r[:3] for r in one["entity"]] == [(dataset, "GSM8K", "Dataset")]
 
 
 def test_the_api_answers_from_the_index_with_the_same_rows(built: Path) -> None:
