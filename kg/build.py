@@ -7,11 +7,12 @@ N-Quads to spool files and bulk-loads them into a fresh generation, which is pub
 (see :mod:`kg.store`). ``append=True`` starts the new generation from a checkpoint of the current one,
 replaces the graphs of papers whose text changed and adds new papers and listings.
 
-Memory stays flat in the size of the corpus. A fresh build streams: workers hand back each paper's
-N-Quads with its index rows (:func:`kg.search_index.paper_rows`), which the main process writes to
-the spool and to the index; what it must remember across the input (papers seen, entities named)
-lives in a SQLite scratch file. While the spool loads, paper counts and co-occurrences are counted
-from the index in SQL (their quads are loaded last) and the index's derived tables are made.
+Memory stays flat in the size of the corpus. A fresh build streams: workers write each paper's
+N-Quads to their own spool file and hand back its entities and index rows
+(:func:`kg.search_index.paper_rows`), which the main process writes to the index; what it must
+remember across the input (papers seen, entities named) lives in a SQLite scratch file. While the
+spool loads, paper counts and co-occurrences are counted from the index in SQL (their quads are
+loaded last) and the index's derived tables are made.
 """
 
 from __future__ import annotations
@@ -76,18 +77,37 @@ class BuildSummary:
 # --- extraction in worker processes -------------------------------------------------------------
 
 _LEXICON = None
+#: In a worker of pass 2: the spool file it appends its papers' N-Quads to, and whether it also makes
+#: their index rows (a fresh graph).
+_SPOOL: TextIO | None = None
+_ROWS = False
 
 
-def _init_worker(definitions: list[tuple[str, str]]) -> None:
-    global _LEXICON  # noqa: PLW0603 - one lexicon per worker process, built once
+def _init_worker(definitions: list[tuple[str, str]], spool: str | None = None, rows: bool = False) -> None:
+    """Build this process's lexicon; with ``spool`` (a directory), open this process's spool file there."""
+    global _LEXICON, _SPOOL, _ROWS  # noqa: PLW0603 - per worker process, set once
     from kg.link import Lexicon
 
     _LEXICON = Lexicon.default()
     _LEXICON.learn(definitions)
+    _close_spool()
+    if spool is not None:
+        _SPOOL = open(Path(spool) / f"papers-{os.getpid()}.nq", "a", encoding="utf-8")  # noqa: SIM115
+    _ROWS = rows
+
+
+def _close_spool() -> None:
+    global _SPOOL  # noqa: PLW0603 - see _init_worker
+    if _SPOOL is not None:
+        _SPOOL.close()
+        _SPOOL = None
 
 
 Named = list[tuple[EntityRef, frozenset[str]]]
 Extracted = tuple[str, Named, list[tuple[str, str]]]
+#: An entity as a spooling worker hands it back (plain tuples pickle several times faster than
+#: dataclasses): IRI, kind, key, label, aliases, URL, classes.
+EntityRow = tuple[str, str, str, str, tuple[str, ...], str | None, frozenset[str]]
 
 
 def _extract_paper(record: PaperRecord) -> tuple[list[str], Named, Paper]:
@@ -111,16 +131,21 @@ def _extract_one(record: PaperRecord) -> Extracted:
     return "".join(lines), entities, facts
 
 
-def _extract_indexed(record: PaperRecord) -> tuple[str, Named, dict[str, list[tuple[object, ...]]]]:
-    """Worker task of a fresh build: :func:`_extract_one`'s text and entities (each entity once, first
-    description kept, classes merged), and the paper's index rows, so the index is written while
-    extracting instead of re-reading the whole graph afterwards."""
+def _extract_spooled(record: PaperRecord) -> tuple[list[EntityRow], dict[str, list[tuple[object, ...]]]]:
+    """Worker task of pass 2: the paper's N-Quads go to this worker's spool file (not back through
+    the pool's pipe); returned are the entities it names (each once: first description, classes
+    merged) and, for a fresh graph, its index rows, so the index is written while extracting."""
     lines, entities, _ = _extract_paper(record)
-    merged: dict[str, tuple[EntityRef, frozenset[str]]] = {}
+    assert _SPOOL is not None  # noqa: S101 - _init_worker opened it (a programming error otherwise)
+    _SPOOL.write("".join(lines))
+    merged: dict[str, EntityRow] = {}
     for ref, classes in entities:
         iri = entity_iri(ref)
-        merged[iri] = (merged[iri][0], merged[iri][1] | classes) if iri in merged else (ref, classes)
-    return "".join(lines), list(merged.values()), paper_rows(lines)
+        if iri in merged:
+            merged[iri] = (*merged[iri][:6], merged[iri][6] | classes)
+        else:
+            merged[iri] = (iri, ref.kind, ref.key, ref.label, ref.aliases, ref.url, classes)
+    return list(merged.values()), paper_rows(lines) if _ROWS else {}
 
 
 def _collect_one(record: PaperRecord) -> list[tuple[str, str]]:
@@ -130,7 +155,10 @@ def _collect_one(record: PaperRecord) -> list[tuple[str, str]]:
 
 
 def _run_batch(func: Callable[[PaperRecord], object], batch: list[PaperRecord]) -> list[object]:
-    return [func(record) for record in batch]
+    results = [func(record) for record in batch]
+    if _SPOOL is not None:
+        _SPOOL.flush()  # on disk before the results say so: the pool ends its workers without closing
+    return results
 
 
 def _map(
@@ -293,7 +321,7 @@ def _build_generation(
             # Counting and the index's derived tables need only SQLite, and the bulk load leaves a core
             # mostly idle: do them meanwhile (both release the GIL); the counts' quads are loaded last.
             beside = _Beside(lambda: _count_and_index(index, tmp / "summary.nq", summary.phases))
-        for path in (tmp / "graph.nq", tmp / "listings.nq"):
+        for path in (*sorted(tmp.glob("papers-*.nq")), tmp / "graph.nq", tmp / "listings.nq"):
             target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         if beside is not None:
             beside.join()
@@ -356,10 +384,11 @@ def _extract_all(
     tmp: Path,
     index: IndexWriter | None,
 ) -> list[str]:
-    """Extract every new or changed paper into ``tmp/graph.nq`` (papers, then entities; with ``index``
-    (a fresh graph) their index rows too) and repeated listings into ``tmp/listings.nq``; returns the
-    keys of changed papers. What must be remembered across the whole input (papers seen, entities
-    named) is kept in SQLite, not in this process's memory."""
+    """Extract every new or changed paper: workers write its N-Quads to ``tmp/papers-PID.nq`` (and
+    with ``index``, a fresh graph, hand back its index rows); entities go to ``tmp/graph.nq`` and
+    repeated listings to ``tmp/listings.nq``. Returns the keys of changed papers. What must be
+    remembered across the whole input (papers seen, entities named) is kept in SQLite, not in this
+    process's memory."""
     started = time.time()
     advance = progress(summary.records) if progress else (lambda n: None)
     scratch = _Scratch(tmp / "build.sqlite")
@@ -392,13 +421,14 @@ def _extract_all(
                     summary.papers_new += 1
                 yield record
 
-        task = _extract_one if index is None else _extract_indexed
-        for result in _map(task, to_extract(), workers, (definitions,)):
-            text, named, rows = cast(tuple[str, Named, Any], result)
-            out.write(text)
-            scratch.add_entities(named)
-            if index is not None:
-                index.insert(rows)
+        try:
+            for result in _map(_extract_spooled, to_extract(), workers, (definitions, str(tmp), index is not None)):
+                named, rows = cast(tuple[list[EntityRow], dict[str, list[tuple[Any, ...]]]], result)
+                scratch.add_entities(named)
+                if index is not None:
+                    index.insert(rows)
+        finally:
+            _close_spool()  # one worker: this process spooled
         listed.flush()
         for ref, classes in scratch.entities():
             described.add(rdf.entity_quads(ref, classes), entity_iri(ref), ref.label)
@@ -439,7 +469,7 @@ class _Scratch:
     paper listed twice is extracted once) and the entities papers name (the first description seen
     wins, classes are merged), read back sorted by IRI. A small cache skips entities already stored."""
 
-    def __init__(self, path: Path, cache: int = 100_000) -> None:
+    def __init__(self, path: Path, cache: int = 50_000) -> None:
         self._db = sqlite3.connect(path)
         self._db.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
@@ -450,6 +480,7 @@ class _Scratch:
         """)
         self._cache: dict[str, frozenset[str]] = {}
         self._cache_size = cache
+        self._class_sets: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
         self._entities: list[tuple[str, str, str, str, str, str | None]] = []
         self._classes: list[tuple[str, str]] = []
 
@@ -457,18 +488,18 @@ class _Scratch:
         """Whether ``key`` is new (it is remembered from now on)."""
         return self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (key,)).rowcount == 1
 
-    def add_entities(self, named: Named) -> None:
-        for ref, classes in named:
-            iri = entity_iri(ref)
+    def add_entities(self, named: list[EntityRow]) -> None:
+        for iri, kind, key, label, aliases, url, classes in named:
             stored = self._cache.get(iri)
             if stored is not None and classes <= stored:
                 continue
             if stored is None:  # maybe stored before the cache was last cleared: INSERT OR IGNORE keeps the first
-                self._entities.append((iri, ref.kind, ref.key, ref.label, json.dumps(ref.aliases), ref.url))
+                self._entities.append((iri, kind, key, label, json.dumps(aliases), url))
             self._classes.extend((iri, c) for c in classes)
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
-            self._cache[iri] = classes | stored if stored else classes
+            merged = classes | stored if stored else classes
+            self._cache[iri] = self._class_sets.setdefault(merged, merged)
         if len(self._classes) >= 10_000:
             self._flush()
 
