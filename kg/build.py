@@ -74,17 +74,77 @@ class BuildSummary:
         )
 
 
+#: Statements per spool file. ``bulk_load`` works in batches of a million statements and keeps
+#: several in memory at once when its input is bigger; loading files of one batch each, one after the
+#: other, keeps the load's memory flat however big the graph.
+SPOOL_QUADS = 1_000_000
+
+
+class _Spool:
+    """N-Quads lines written to ``DIR/STEM-0000.nq``, ``STEM-0001.nq``, ... of at most ``limit``
+    statements each (see :data:`SPOOL_QUADS`); write whole lines only."""
+
+    def __init__(self, directory: Path, stem: str, limit: int | None = None) -> None:
+        self._directory, self._stem = directory, stem
+        self._limit = limit or SPOOL_QUADS
+        self._file: TextIO | None = None
+        self._lines = self._count = 0
+
+    def write(self, text: str) -> None:
+        self._next(text.count("\n"))
+        assert self._file is not None  # noqa: S101 - _next opened it
+        self._file.write(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        self._next(len(lines))
+        assert self._file is not None  # noqa: S101 - _next opened it
+        self._file.writelines(lines)
+
+    def _next(self, lines: int) -> None:
+        if self._file is not None and self._lines + lines > self._limit:
+            self.close()
+        if self._file is None:
+            path = self._directory / f"{self._stem}-{self._count:04d}.nq"
+            self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed when full or by close()
+            self._count += 1
+        self._lines += lines
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file, self._lines = None, 0
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _load(target: ox.Store, paths: Iterable[Path]) -> None:
+    """Bulk-load spool files one after the other (each at most one batch of the bulk loader), deleting
+    each once loaded so that the spool's disk use shrinks as the store grows."""
+    for path in paths:
+        target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        path.unlink()
+
+
 # --- extraction in worker processes -------------------------------------------------------------
 
 _LEXICON = None
 #: In a worker of pass 2: the spool file it appends its papers' N-Quads to, and whether it also makes
 #: their index rows (a fresh graph).
-_SPOOL: TextIO | None = None
+_SPOOL: _Spool | None = None
 _ROWS = False
 
 
-def _init_worker(definitions: list[tuple[str, str]], spool: str | None = None, rows: bool = False) -> None:
-    """Build this process's lexicon; with ``spool`` (a directory), open this process's spool file there."""
+def _init_worker(definitions: list[tuple[str, str]], spool: str | None = None, rows: bool = False,
+                 spool_quads: int | None = None) -> None:
+    """Build this process's lexicon; with ``spool`` (a directory), spool this process's papers there."""
     global _LEXICON, _SPOOL, _ROWS  # noqa: PLW0603 - per worker process, set once
     from kg.link import Lexicon
 
@@ -92,7 +152,7 @@ def _init_worker(definitions: list[tuple[str, str]], spool: str | None = None, r
     _LEXICON.learn(definitions)
     _close_spool()
     if spool is not None:
-        _SPOOL = open(Path(spool) / f"papers-{os.getpid()}.nq", "a", encoding="utf-8")  # noqa: SIM115
+        _SPOOL = _Spool(Path(spool), f"papers-{os.getpid()}", spool_quads)
     _ROWS = rows
 
 
@@ -320,12 +380,11 @@ def _build_generation(
         if index is not None:
             # Counting and the index's derived tables need only SQLite, and the bulk load leaves a core
             # mostly idle: do them meanwhile (both release the GIL); the counts' quads are loaded last.
-            beside = _Beside(lambda: _count_and_index(index, tmp / "summary.nq", summary.phases))
-        for path in (*sorted(tmp.glob("papers-*.nq")), tmp / "graph.nq", tmp / "listings.nq"):
-            target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            beside = _Beside(lambda: _count_and_index(index, tmp, summary.phases))
+        _load(target, sorted(path for stem in ("papers", "graph", "listings") for path in tmp.glob(f"{stem}-*.nq")))
         if beside is not None:
             beside.join()
-            target.bulk_load(path=str(tmp / "summary.nq"), format=ox.RdfFormat.N_QUADS)
+            _load(target, sorted(tmp.glob("summary-*.nq")))
         summary.phases["load"] = time.time() - started
         finish_generation(target, generation, summary.phases, summarised=fresh, indexed=fresh)
         summary.quads = len(target)
@@ -337,17 +396,29 @@ def _build_generation(
             index.close()
 
 
-def _count_and_index(index: IndexWriter, path: Path, phases: dict[str, float]) -> None:
-    """A fresh graph's summary counts (from its index's facts) as N-Quads at ``path``, then the rest
-    of its index. Timings go to ``phases``, marked as overlapping the load."""
+def _count_and_index(index: IndexWriter, tmp: Path, phases: dict[str, float]) -> None:
+    """A fresh graph's summary counts (from its index's facts) as N-Quads in ``tmp/summary-*.nq``,
+    then the rest of its index. Timings go to ``phases``, marked as overlapping the load."""
     started = time.time()
     index.count_papers(GROUPS, PAIR_GROUPS)
-    with open(path, "w", encoding="utf-8") as out:
-        out.writelines(count_nquads(index.paper_counts(), index.pair_counts()))
+    with _Spool(tmp, "summary") as out:
+        for lines in _chunks(count_nquads(index.paper_counts(), index.pair_counts()), 10_000):
+            out.writelines(lines)
     phases["counts (during load)"] = time.time() - started
     started = time.time()
     index.finish()
     phases["index (during load)"] = time.time() - started
+
+
+def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _Beside:
@@ -384,9 +455,9 @@ def _extract_all(
     tmp: Path,
     index: IndexWriter | None,
 ) -> list[str]:
-    """Extract every new or changed paper: workers write its N-Quads to ``tmp/papers-PID.nq`` (and
-    with ``index``, a fresh graph, hand back its index rows); entities go to ``tmp/graph.nq`` and
-    repeated listings to ``tmp/listings.nq``. Returns the keys of changed papers. What must be
+    """Extract every new or changed paper: workers write its N-Quads to ``tmp/papers-PID-*.nq`` (and
+    with ``index``, a fresh graph, hand back its index rows); entities go to ``tmp/graph-*.nq`` and
+    repeated listings to ``tmp/listings-*.nq``. Returns the keys of changed papers. What must be
     remembered across the whole input (papers seen, entities named) is kept in SQLite, not in this
     process's memory."""
     started = time.time()
@@ -394,8 +465,7 @@ def _extract_all(
     scratch = _Scratch(tmp / "build.sqlite")
     sources: set[str] = set()
     replaced: list[str] = []
-    with open(tmp / "graph.nq", "w", encoding="utf-8") as out, \
-            open(tmp / "listings.nq", "w", encoding="utf-8") as listings_out:
+    with _Spool(tmp, "graph") as out, _Spool(tmp, "listings") as listings_out:
         described = _Descriptions(out, index)
         listed = _Descriptions(listings_out, index)
 
@@ -422,7 +492,8 @@ def _extract_all(
                 yield record
 
         try:
-            for result in _map(_extract_spooled, to_extract(), workers, (definitions, str(tmp), index is not None)):
+            initargs = (definitions, str(tmp), index is not None, SPOOL_QUADS)
+            for result in _map(_extract_spooled, to_extract(), workers, initargs):
                 named, rows = cast(tuple[list[EntityRow], dict[str, list[tuple[Any, ...]]]], result)
                 scratch.add_entities(named)
                 if index is not None:
@@ -443,7 +514,7 @@ class _Descriptions:
     """Descriptions written to ``graph/entities`` (entities, source files): their N-Quads, and for a
     fresh graph (``index`` given) their search keys in the summary graph and their index rows."""
 
-    def __init__(self, out: TextIO, index: IndexWriter | None, batch: int = 20_000) -> None:
+    def __init__(self, out: _Spool, index: IndexWriter | None, batch: int = 20_000) -> None:
         self._out, self._index, self._batch = out, index, batch
         self._lines: list[str] = []
 

@@ -99,6 +99,28 @@ def test_parallel_build_equals_single_process_build(tmp_path: Path) -> None:
     assert one["fact"] and one == two
 
 
+def test_spool_cut_into_small_files_gives_the_same_graph(corpus_store: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spool files are cut at SPOOL_QUADS statements (one bulk-load batch each, for flat memory);
+    where the cuts fall must not change the graph."""
+    from kg import build
+
+    loaded: list[int] = []
+    load = build._load
+
+    def counting_load(target: ox.Store, paths: object) -> None:
+        paths = list(paths)  # type: ignore[call-overload]
+        loaded.extend(sum(1 for _ in open(p, encoding="utf-8")) for p in paths)
+        load(target, paths)
+
+    monkeypatch.setattr(build, "SPOOL_QUADS", 500)
+    monkeypatch.setattr(build, "_load", counting_load)
+    build_store([str(EXAMPLES)], tmp_path / "small", workers=2)
+    # cut between writes (a paper, or a batch of entity descriptions), never inside one
+    assert sum(n <= 500 for n in loaded) > 20
+    assert canonical(tmp_path / "small") == canonical(corpus_store)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_bad_input_publishes_nothing_and_keeps_the_previous_graph(tmp_path: Path, workers: int) -> None:
     target = tmp_path / "store"
