@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -297,6 +299,54 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_head_options_and_other_paths(server: str, live: LiveServer) -> None:
+    """HEAD answers GET's headers without a body; OPTIONS lists the methods; a path below /sparql is not
+    the endpoint (a JSON 404 like every other unknown path)."""
+    get = http.get(server, params={"query": ASK})
+    head = http.request("HEAD", server, params={"query": ASK})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.headers["Content-Length"] == str(len(get.content))
+    options = http.options(server)
+    assert options.status_code == 200
+    assert set(options.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    put = http.request("PUT", server, data=ASK)
+    assert put.status_code == 405 and "POST" in put.headers["Allow"]
+    assert put.headers["Content-Type"].startswith("text/plain")
+    below = http.get(live.url + "/sparql/more", params={"query": ASK})
+    assert below.status_code == 404 and below.json()["ok"] is False
+
+
+def test_a_worker_killed_while_idle_is_replaced(live: LiveServer, server: str) -> None:
+    """Query workers that die between queries (the OOM killer, say) are noticed when next lent out and
+    replaced; the query that meets them is answered by a fresh worker, not failed."""
+    assert http.get(server, params={"query": ASK}).status_code == 200
+    workers = _query_workers(live.process.pid)
+    assert workers, "the server should have query workers"
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    response = http.get(server, params={"query": ASK})
+    assert response.status_code == 200, response.text
+    assert response.json()["boolean"] is True
+    assert not set(_query_workers(live.process.pid)) & set(workers)
+
+
+def _query_workers(root: int) -> list[int]:
+    """The forkserver's children: the query workers (multiprocessing starts them from there)."""
+    forkservers = [pid for pid in _descendants(root) if b"forkserver" in _cmdline(pid)]
+    return [pid for server in forkservers for pid in _descendants(server) if _running(pid)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 # -- updates (last: they change the store) ----------------------------------------------------
