@@ -2,13 +2,20 @@
 
 Processes come from a ``forkserver`` that has already imported pyoxigraph, so replacing a killed worker
 takes milliseconds, and no worker inherits the web server's threads or sockets (as ``fork`` would).
+
+A request is one round trip on the worker's own pipe: plain ``pickle`` (requests and replies are
+plain data; multiprocessing's pickler copies its dispatch table per message) and one ``poll`` object
+per worker, which both waits for the answer and tells an idle worker that died (its pipe reads as
+closed), instead of multiprocessing's selector built per call.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import pickle
 import queue
+import select
 import threading
 import time
 import weakref
@@ -45,6 +52,24 @@ class _Worker:
         self.process.start()
         child.close()
         self.conn: Connection = parent
+        self._poller = select.poll()
+        self._poller.register(parent.fileno(), select.POLLIN)
+
+    def send(self, request: dict[str, Any]) -> None:
+        self.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
+
+    def answered(self, seconds: float) -> bool:
+        """Whether the worker's pipe became readable within ``seconds`` (an answer, or its end)."""
+        return bool(self._poller.poll(max(0, int(seconds * 1000))))
+
+    def receive(self) -> tuple[Any, ...]:
+        """The worker's reply. :raises EOFError: the worker has ended."""
+        reply: tuple[Any, ...] = pickle.loads(self.conn.recv_bytes())  # noqa: S301 - our own worker's reply
+        return reply
+
+    def died_idle(self) -> bool:
+        """An idle worker writes nothing, so a readable pipe means it has ended."""
+        return self.answered(0)
 
     def kill(self) -> None:
         """SIGKILL: pyoxigraph cannot be interrupted, so this is the only way to stop a query."""
@@ -75,7 +100,7 @@ class Pool:
         self._size = max(1, size)
         self._memory_mb = memory_mb
         self.warmup = warmup
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._started = False
@@ -102,16 +127,17 @@ class Pool:
         :raises OutOfTime: no answer within ``seconds``; the worker was killed and is being replaced.
         :raises WorkerDied: the worker ended without answering.
         """
-        self.start()
+        if not self._started:
+            self.start()
         deadline = time.monotonic() + wait
         worker = self._idle.get(timeout=wait)
-        while not worker.process.is_alive():  # died while idle: its successor is on the way
+        while worker.died_idle():  # its successor is on the way
             self._replace(worker)
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         try:
-            worker.conn.send(request)
-            answered = worker.conn.poll(seconds)
-            reply: tuple[Any, ...] = worker.conn.recv() if answered else ()
+            worker.send(request)
+            answered = worker.answered(seconds)
+            reply = worker.receive() if answered else ()
         except (EOFError, OSError) as exc:
             self._replace(worker)
             raise WorkerDied(f"exit code {worker.process.exitcode}: {exc!r}") from None
@@ -131,8 +157,8 @@ class Pool:
         request = self.warmup() if self.warmup else None
         if request is not None:
             try:
-                worker.conn.send(request)
-                worker.conn.recv()
+                worker.send(request)
+                worker.receive()
             except (EOFError, OSError):
                 log.warning("a new query worker failed to open the store")
         with self._lock:

@@ -6,7 +6,7 @@ slow part) and reopens when the server names a newer generation, so a rebuild is
 failed request. Results are cut at the row cap *here*, while they are serialized (which also stops the
 evaluation), so a huge answer never crosses the pipe; the reply says whether it was cut.
 
-Requests and replies are plain picklable tuples and dicts (see :func:`handle`).
+Requests and replies are plain tuples and dicts, pickled (see :func:`handle`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import resource
 import signal
 import threading
@@ -64,10 +65,10 @@ def main(conn: Connection, memory_mb: int) -> None:
     state = _State()
     while True:
         try:
-            request = conn.recv()
+            request = pickle.loads(conn.recv_bytes())  # noqa: S301 - from the server that started us
         except (EOFError, OSError):
             return
-        conn.send(handle(state, request))
+        conn.send_bytes(pickle.dumps(handle(state, request), pickle.HIGHEST_PROTOCOL))
 
 
 def _exit_with_server() -> None:
