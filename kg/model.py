@@ -15,6 +15,8 @@ EntityKind = Literal["dataset", "method", "model", "task", "repository", "link"]
 
 #: Where in a paper a mention was found; offsets are into that field's text.
 TextField = Literal["title", "abstract"]
+#: What a result is: an absolute value of its metric, or a change against a baseline or another system.
+ResultKind = Literal["score", "delta"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +61,20 @@ class EntityRef:
 
 @dataclass(frozen=True, slots=True)
 class ResultValue:
-    """A reported number: ``value`` normalised (percentages as 0-1 proportions when unit == "%")."""
+    """A reported number: ``value`` normalised (percentages as 0-1 proportions when unit == "%").
+
+    ``kind`` keeps scores ("81.5% accuracy") apart from deltas ("improves accuracy by 3.2%"): only
+    scores of one metric on one dataset can be ranked against each other.
+    """
 
     value: float
     raw: str  #: as written, e.g. "24.2%"
     unit: str | None  #: "%", "points", "dB", "x", None
-    metric: str | None  #: metric name as written (normalised lower-case), e.g. "accuracy"
+    metric: str | None  #: the metric's listed name lower-cased (the key results are grouped by), e.g. "top-1 accuracy"
     dataset: EntityRef | None  #: the dataset / benchmark the number is reported on
+    kind: ResultKind = "score"  #: "score" (an absolute value) or "delta" (a change against something else)
+    change: str | None = None  #: for a delta, its change word as a noun: "improvement", "reduction", "speedup" ...
+    metric_label: str | None = None  #: the metric's display name as listed, e.g. "Top-1 Accuracy"
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,11 +165,17 @@ def mention_quads(key: str, paper: Paper) -> list[str]:
 
 
 def result_quads(node: str, result: ResultValue, graph: str) -> list[str]:
-    label = result.raw + (f" {result.metric}" if result.metric else "")
+    """A ``pg:Result`` node, typed ``pg:Score`` or ``pg:Delta`` too, so a leaderboard can rank scores
+    only; a delta keeps its change word (``pg:change``) and shows it in its label."""
+    metric = result.metric_label or result.metric
+    label = result.raw + (f" {metric}" if metric else "")
+    if result.kind == "delta":
+        label += f" {result.change or 'change'}"
     if result.dataset is not None:
         label += f" on {result.dataset.label}"
     out = [
         quad(node, A, iri(pg("Result")), graph),
+        quad(node, A, iri(pg("Delta" if result.kind == "delta" else "Score")), graph),
         quad(node, LABEL, lit(label), graph),
         quad(node, iri(pg("value")), typed(_xsd_double(result.value), "double"), graph),
         quad(node, iri(pg("rawValue")), lit(result.raw), graph),
@@ -178,6 +184,10 @@ def result_quads(node: str, result: ResultValue, graph: str) -> list[str]:
         out.append(quad(node, iri(pg("unit")), lit(result.unit), graph))
     if result.metric:
         out.append(quad(node, iri(pg("metric")), lit(result.metric), graph))
+    if result.metric_label:
+        out.append(quad(node, iri(pg("metricLabel")), lit(result.metric_label), graph))
+    if result.kind == "delta" and result.change:
+        out.append(quad(node, iri(pg("change")), lit(result.change), graph))
     if result.dataset is not None:
         out.append(quad(node, iri(pg("onDataset")), iri(entity_iri(result.dataset)), graph))
     return out

@@ -31,7 +31,7 @@ SKOS_ALT_LABEL = SKOS + "altLabel"
 
 # Classes (local names are the public contract).
 CLASSES = (
-    "Paper", "Dataset", "Benchmark", "Method", "Model", "Task", "Repository", "Result",
+    "Paper", "Dataset", "Benchmark", "Method", "Model", "Task", "Repository", "Result", "Score", "Delta",
     "Link", "Listing", "SourceFile", "Evidence", "Build", "CoOccurrence",
 )
 # Paper -> entity relations the extractors produce.
@@ -42,7 +42,7 @@ RELATIONS = (
 # Other properties of our own.
 PROPERTIES = (
     "arxivId", "listedIn", "source", "position", "line", "listingDate", "sourceFormat",
-    "url", "value", "rawValue", "unit", "metric", "onDataset",
+    "url", "value", "rawValue", "unit", "metric", "metricLabel", "change", "onDataset",
     "sentence", "textField", "sentenceStart", "sentenceEnd", "mentionStart", "mentionEnd",
     "surfaceForm", "extractor", "confidence", "contentHash",
     "papers", "papersNew", "papersUpdated",
