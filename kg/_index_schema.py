@@ -87,9 +87,14 @@ SELECT p.first AS first, t.class AS class, p.second AS second, l.label AS label,
 FROM pair p JOIN type t ON t.iri = p.second LEFT JOIN label l ON l.iri = p.second;
 CREATE INDEX pair_ranked_order ON pair_ranked (first, class, weight DESC, label);
 """
-#: ``leaderboard.rq`` without its argument: one row per (result, reporting paper), with the paper's
-#: method and model names concatenated (sorted) once.
+#: ``leaderboard.rq`` without its argument: one row per (score, reporting paper), with the paper's
+#: method and model names concatenated (sorted) once. ``score``: the results typed pg:Score (deltas
+#: such as "improves by 3%" are never ranked), which ``benchmarks`` counts too.
 BOARD = """
+CREATE TABLE score AS
+SELECT r.iri AS iri, r.dataset AS dataset FROM result r
+JOIN result_attr k ON k.iri = r.iri AND k.attr = 'kind' AND k.value = 'Score';
+CREATE INDEX score_dataset ON score (dataset);
 CREATE TABLE paper_names AS
 SELECT paper, attr, group_concat(label, ', ') AS names FROM (
     SELECT DISTINCT c.paper AS paper, c.rel AS attr, l.label AS label FROM fact c
@@ -97,13 +102,14 @@ SELECT paper, attr, group_concat(label, ', ') AS names FROM (
 GROUP BY paper, attr;
 CREATE INDEX paper_names_paper ON paper_names (paper, attr);
 CREATE TABLE board AS
-SELECT DISTINCT r.dataset AS dataset, bl.label AS label, m.value AS metric, v.value AS value, v.number AS number,
-       raw.value AS raw, unit.value AS unit, rep.paper AS paper, t.value AS title, d.value AS date,
-       r.iri AS result, pm.names AS methods, pu.names AS models
-FROM result r JOIN result_value v ON v.iri = r.iri JOIN reports rep ON rep.result = r.iri
+SELECT DISTINCT r.dataset AS dataset, bl.label AS label, m.value AS metric, ml.value AS metric_label,
+       v.value AS value, v.number AS number, raw.value AS raw, unit.value AS unit, rep.paper AS paper,
+       t.value AS title, d.value AS date, r.iri AS result, pm.names AS methods, pu.names AS models
+FROM score r JOIN result_value v ON v.iri = r.iri JOIN reports rep ON rep.result = r.iri
 JOIN paper_attr t ON t.iri = rep.paper AND t.attr = 'title'
 LEFT JOIN label bl ON bl.iri = r.dataset
 LEFT JOIN result_attr m ON m.iri = r.iri AND m.attr = 'metric'
+LEFT JOIN result_attr ml ON ml.iri = r.iri AND ml.attr = 'metricLabel'
 LEFT JOIN result_attr raw ON raw.iri = r.iri AND raw.attr = 'rawValue'
 LEFT JOIN result_attr unit ON unit.iri = r.iri AND unit.attr = 'unit'
 LEFT JOIN paper_attr d ON d.iri = rep.paper AND d.attr = 'date'
@@ -117,15 +123,15 @@ BENCHMARKS = """
 CREATE TABLE benchmarks AS
 SELECT r.dataset AS benchmark, l.label AS label, COUNT(DISTINCT r.iri) AS results,
        COUNT(DISTINCT p.paper) AS papers,
-       CASE WHEN EXISTS (SELECT 1 FROM result r2 JOIN reports p2 ON p2.result = r2.iri
+       CASE WHEN EXISTS (SELECT 1 FROM score r2 JOIN reports p2 ON p2.result = r2.iri
                          WHERE r2.dataset = r.dataset AND NOT EXISTS (
                              SELECT 1 FROM result_attr a WHERE a.iri = r2.iri AND a.attr = 'metric'))
             THEN NULL
             ELSE (SELECT group_concat(metric, ', ') FROM (
-                SELECT DISTINCT a.value AS metric FROM result r2 JOIN result_attr a ON a.iri = r2.iri
+                SELECT DISTINCT a.value AS metric FROM score r2 JOIN result_attr a ON a.iri = r2.iri
                 AND a.attr = 'metric' JOIN reports p2 ON p2.result = r2.iri WHERE r2.dataset = r.dataset
                 ORDER BY a.value)) END AS metrics
-FROM result r JOIN reports p ON p.result = r.iri JOIN label l ON l.iri = r.dataset
+FROM score r JOIN reports p ON p.result = r.iri JOIN label l ON l.iri = r.dataset
 GROUP BY r.dataset, l.label
 ORDER BY results DESC, l.label
 LIMIT 200

@@ -171,7 +171,7 @@ def _benchmarks(db: sqlite3.Connection, prepared: Prepared) -> Rows:
 
 
 _LEADERBOARD = """
-SELECT dataset, label, metric, value, number, raw, unit, paper, title, date, result, methods, models
+SELECT dataset, label, metric, metric_label, value, number, raw, unit, paper, title, date, result, methods, models
 FROM board WHERE dataset IN ({marks})
 """
 
@@ -181,14 +181,17 @@ def _leaderboard(db: sqlite3.Connection, prepared: Prepared) -> Rows:
     iris = resolve(db, prepared.query.param("benchmark"), given)  # type: ignore[arg-type]
     found = db.execute(_LEADERBOARD.format(marks=", ".join("?" * len(iris))), iris).fetchall()
     out: list[tuple[tuple[Any, ...], list[Any]]] = []
-    for bench, label, metric, value, number, raw, unit, paper, title, date, result, methods, models in found:
+    for found_row in found:
+        bench, label, metric, metric_label, value, number, raw, unit, paper, title, date, result = found_row[:12]
+        methods, models = found_row[12:]
         metric_term = decode(metric)
         lower = bool(_LOWER_IS_BETTER.search(metric_term.value if metric_term is not None else ""))
         key = None if number is None else (number if lower else -number)
         order = (metric is not None, metric or "", key is not None, key or 0.0, title)
-        out.append((order, [given, ox.NamedNode(bench), decode(label), metric_term, decode(value), decode(raw),
-                            decode(unit), ox.Literal("lower" if lower else "higher"), ox.NamedNode(paper),
-                            decode(title), decode(date), ox.NamedNode(result), _concat(methods), _concat(models)]))
+        out.append((order, [given, ox.NamedNode(bench), decode(label), metric_term, decode(metric_label),
+                            decode(value), decode(raw), decode(unit), ox.Literal("lower" if lower else "higher"),
+                            ox.NamedNode(paper), decode(title), decode(date), ox.NamedNode(result), _concat(methods),
+                            _concat(models)]))
     out.sort(key=lambda item: item[0])
     return [row for _, row in out[: prepared.query.limit]]
 

@@ -12,8 +12,9 @@ the generation, so RocksDB never sees it; store GC deletes it with its generatio
   ``pg:CoOccurrence`` pairs of ``graph/summary`` (:mod:`kg.summary`);
 - ``fact`` (paper, relation, entity), ``paper_attr`` (titles, dates), ``url``: the paper-to-entity
   relations the entity queries follow;
-- ``result``, ``result_value``, ``result_attr``, ``reports``: what ``leaderboard`` and ``benchmarks``
-  read; ``benchmarks`` (no parameters) is stored as its finished answer, the others as ranked tables.
+- ``result``, ``result_value``, ``result_attr`` (raw value, unit, metric and its label, and the
+  ``kind``: ``Score`` or ``Delta``), ``reports``: what ``leaderboard`` and ``benchmarks`` read (scores
+  only); ``benchmarks`` (no parameters) is stored as its finished answer, the others as ranked tables.
 
 Rows are made from statements (:class:`Rows`) and streamed into SQLite in batches (:class:`IndexWriter`),
 so memory does not grow with the graph: in a fresh build, each extraction worker turns its paper's
@@ -50,8 +51,10 @@ from kg.vocab import DCTERMS, ENTITIES_GRAPH, PG, RDF_TYPE, RDFS_LABEL, SKOS_ALT
 
 SUFFIX = ".search.sqlite"
 #: ``PRAGMA user_version`` of an index with every table below; an older file (search names only) is ignored.
-VERSION = 2
+VERSION = 3
 KINDS = ("Paper", "Dataset", "Method", "Model", "Task", "Repository", "Link")
+#: The subclasses of pg:Result; a result's is kept as its ``kind`` (leaderboards rank only scores).
+RESULT_KINDS = frozenset({"Score", "Delta"})
 _STRING = XSD + "string"
 #: The paper -> entity relations the canned queries follow.
 RELATIONS = ("introducesDataset", "proposesMethod", "usesDataset", "evaluatesOn", "usesMethod", "usesModel",
@@ -63,7 +66,7 @@ _EXACT = {PG + "arxivId": "arxiv", DCTERMS + "identifier": "identifier", DCTERMS
 PREDICATES = frozenset({
     RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, PG + "paperCount", PG + "first", PG + "second", PG + "weight",
     *_EXACT, DCTERMS + "date", PG + "reportsResult", PG + "onDataset", PG + "value", PG + "rawValue",
-    PG + "unit", PG + "metric", PG + "url", *(PG + r for r in RELATIONS),
+    PG + "unit", PG + "metric", PG + "metricLabel", PG + "url", *(PG + r for r in RELATIONS),
 })
 _WANTED = frozenset(f"<{p}>" for p in PREDICATES)
 #: The tables rows are written to as they come, and the width of their rows; ``type_other`` and
@@ -133,7 +136,10 @@ class Rows:
         elif p == RDF_TYPE:
             if o.startswith(PG):  # only pg: classes are read; other than KINDS, only for entities (finish)
                 cls = o[len(PG):]
-                rows["type" if cls in KINDS else "type_other"].add((s, cls))
+                if cls in RESULT_KINDS:
+                    rows["result_attr"].add((s, "kind", cls))
+                else:
+                    rows["type" if cls in KINDS else "type_other"].add((s, cls))
         elif p == PG + "reportsResult":
             rows["reports"].add((s, o))
         elif p == PG + "onDataset":
@@ -142,7 +148,8 @@ class Rows:
             rows["pair_part"].add((s, int(p == PG + "second"), o))
         elif p in _EXACT:
             rows["exact"].add((f"<{o}>", s))
-        elif p in (PG + "url", PG + "value", PG + "rawValue", PG + "unit", PG + "metric", DCTERMS + "date"):
+        elif p in (PG + "url", PG + "value", PG + "rawValue", PG + "unit", PG + "metric", PG + "metricLabel",
+                   DCTERMS + "date"):
             self.add_literal(s, p, ox.NamedNode(o), False)
 
     def add_literal(self, s: str, p: str, o: ox.Literal | ox.NamedNode, in_entities: bool) -> None:
@@ -165,7 +172,7 @@ class Rows:
         elif p == PG + "value":
             numeric = isinstance(o, ox.Literal) and o.datatype.value in _NUMERIC
             rows["result_value"].add((s, encode(o), float(o.value) if numeric else None))
-        elif p in (PG + "rawValue", PG + "unit", PG + "metric"):
+        elif p in (PG + "rawValue", PG + "unit", PG + "metric", PG + "metricLabel"):
             rows["result_attr"].add((s, p[len(PG):], encode(o)))
         elif p == PG + "url":
             rows["url"].add((s, encode(o)))
