@@ -20,6 +20,7 @@ Percentages become proportions; ``\\%`` is read as ``%``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -35,6 +36,8 @@ from kg.extract._result_words import (
     _DELTA_BEFORE,
     _FROM,
     _FROM_TO,
+    _HEDGE_ENDS,
+    _HEDGE_SIGNS,
     _LIST_WORDS,
     _NAMED_BEFORE,
     _NUMBER,
@@ -49,6 +52,7 @@ from kg.extract._result_words import (
     _SHARED_UNIT,
     _SPREAD,
     _STANDALONE,
+    _TAIL,
     _TO_NEXT,
     _TRAILING_HEDGES,
     _WINDOW,
@@ -62,17 +66,30 @@ from kg.model import EntityRef, Mention, ResultValue
 
 NAME = "results"
 Metric = tuple[int, int, str, str]  #: start, end, lower-cased name (the key), display name
-def _sentence_metrics(text: str, s: int, e: int, listed: list[Metric]) -> list[Metric]:
+def _sentence_metrics(doc: Doc, s: int, e: int, listed: list[Metric]) -> list[Metric]:
     """The metrics the gazetteer found in the sentence ``[s, e)``, plus listed names written as words
-    that no gazetteer hit covers."""
-    pattern, names = _metric_words()
+    (tokens joined by a space or a dash, not inside a longer dashed word) that no gazetteer hit covers;
+    one that contains gazetteer hits replaces them ("micro F1" over "F1")."""
+    words = _metric_words()
     found = [x for x in listed if s <= x[0] < e]
-    for w in pattern.finditer(text, s, e):
-        a, b = w.span()
-        inside = [x for x in found if a <= x[0] and x[1] <= b and (a, b) != (x[0], x[1])]  # "micro F1" > "F1"
-        if inside or not any(x[0] < b and a < x[1] for x in found):
-            name = names[w.group(0).lower()]
-            found = [x for x in found if x not in inside] + [(a, b, name.lower(), name)]
+    text, lows, gaps, starts, ends = doc.text, doc.lows, doc.gaps, doc.starts, doc.ends
+    k, last = bisect_left(starts, s), bisect_left(starts, e)
+    while k < last:
+        n = 0
+        if lows[k] in words.firsts and (starts[k] == 0 or text[starts[k] - 1] != "-"):
+            for size in range(min(words.longest, last - k), 0, -1):
+                end = ends[k + size - 1]
+                if (tuple(lows[k:k + size]) in words.names and text[end:end + 1] != "-"
+                        and all(gaps[t] in (" ", "-") for t in range(k, k + size - 1))):
+                    n = size
+                    break
+        if n:
+            a, b = starts[k], ends[k + n - 1]
+            inside = [x for x in found if a <= x[0] and x[1] <= b and (a, b) != (x[0], x[1])]
+            if inside or not any(x[0] < b and a < x[1] for x in found):
+                name = words.names[tuple(lows[k:k + n])]
+                found = [x for x in found if x not in inside] + [(a, b, name.lower(), name)]
+        k += n or 1
     return found
 
 
@@ -133,26 +150,40 @@ def _kind(text: str, s: int, e: int, m: re.Match[str], unit_raw: str | None) -> 
         if a - 1 > s and text[a - 2].isalnum():
             return None  # part of a name or a range: "GPT-4", "Top-5", "5-10%"
         return True, "increase" if sign == "+" else "decrease"
-    if _RESOURCE_BEFORE.search(pre.rstrip("+-\u2212")):
+    unsigned = pre.rstrip("+-\u2212")
+    if unsigned.rstrip().endswith("(") and _RESOURCE_BEFORE.search(unsigned[-_TAIL:]):
         return None  # "60 examples per class (5%)"
-    near = _change_word(pre, post)
+    hedged = _may_end_hedged(pre)
+    by = hedged and _DELTA_BEFORE.search(pre[-_TAIL:]) is not None
     if _OF.match(post):
         return (True, "relative") if _OF_PERFORMANCE.match(post) else None
     if _RESOURCE.match(post):  # "10% labeled data", "at 50% sparsity": a setting, unless reached "by" it
-        return (True, near or "change") if _DELTA_BEFORE.search(pre) else None
+        return (True, _change_word(pre, post, hedged) or "change") if by else None
     if unit == "x":
-        ratio = _RATIO.search(pre[-30:] + " " + post[:30]) or _DELTA_BEFORE.search(pre)
-        return (True, near or "speedup") if ratio else None  # "2x faster", "by 1.5x"; not "8x A100"
-    if _DELTA_BEFORE.search(pre) or _DELTA_AFTER.match(post):
-        return True, near or "change"
-    if unit == "points" and unit_raw not in _PLAIN_POINTS:
-        return True, near or "change"  # percentage points / pp: a difference of percentages
+        ratio = by or _RATIO.search(pre[-30:] + " " + post[:30])  # "2x faster", "by 1.5x"; not "8x A100"
+        return (True, _change_word(pre, post, hedged) or "speedup") if ratio else None
+    if by or _DELTA_AFTER.match(post) or (unit == "points" and unit_raw not in _PLAIN_POINTS):
+        return True, _change_word(pre, post, hedged) or "change"  # (pp, percentage points: a difference)
     return False, None
 
 
-def _change_word(pre: str, post: str) -> str | None:
-    """The change word closest to the number, within its clause (after it: up to the next break)."""
-    pre = pre[:_TRAILING_HEDGES.search(pre).start()]  # type: ignore[union-attr]  # always matches
+def _may_end_hedged(pre: str) -> bool:
+    """A cheap test that ``pre`` may end with "by", a hedge or a change word (so that the patterns
+    anchored at its end can match): its last word is one those end with."""
+    words = pre[-_TAIL:].split()
+    if not words:
+        return False
+    last = words[-1].lower()
+    return (last in _HEDGE_ENDS or any(c in last for c in _HEDGE_SIGNS)
+            or _CHANGE.match(last.lstrip("([\"'")) is not None)
+
+
+def _change_word(pre: str, post: str, hedged: bool) -> str | None:
+    """The change word closest to the number, within its clause (after it: up to the next break);
+    ``hedged``: :func:`_may_end_hedged` of ``pre`` (else no "by" or hedge is there to skip)."""
+    if hedged:
+        tail = pre[-_TAIL:]
+        pre = pre[:len(pre) - len(tail) + _TRAILING_HEDGES.search(tail).start()]  # type: ignore[union-attr]
     before = [(len(pre) - w.end(), w.group(1).lower()) for w in _CHANGE.finditer(pre)]
     after = [(w.start(), w.group(1).lower()) for w in _CHANGE.finditer(_BREAK.split(post, 1)[0][:40])]
     found = sorted(before + after)
@@ -216,8 +247,9 @@ def _dataset(text: str, s: int, m: re.Match[str], in_sent: list[tuple[Hit, Entry
     """The dataset a number is reported on: the one named in brackets before it ("MMLU (+3.5%)"), else
     the nearest one after it in the sentence, else the nearest before. None when the number belongs to
     another name ("WSC (90.1%)" with WSC no dataset, "CLIP's 68.3%")."""
-    base = max(s, m.start() - _WINDOW)
-    named = _NAMED_BEFORE.search(text[base:m.start()].rstrip("+-\u2212"))
+    base = max(s, m.start() - _TAIL)
+    before = text[base:m.start()].rstrip("+-\u2212")
+    named = _NAMED_BEFORE.search(before) if before.rstrip().endswith(("(", "'s", "\u2019s")) else None
     if named is not None:
         owned = [entry for hit, entry in in_sent if named.group("name") and hit.end == base + named.end("name")]
         return owned[0] if owned else None
@@ -267,7 +299,7 @@ def extract_results(ctx: Context) -> list[Mention]:
             continue
         delta, change = kind
         if sentence != s:
-            sentence, in_metrics = s, _sentence_metrics(text, s, e, metrics)
+            sentence, in_metrics = s, _sentence_metrics(doc, s, e, metrics)
         metric = _metric(text, m.start(), m.end(), in_metrics, unit is None)
         if unit is None and metric is None:
             on = _ON.match(text, m.end(), e)
