@@ -42,6 +42,7 @@ from kg.derived import finish_generation
 from kg.errors import InputError, KgError
 from kg.identity import entity_iri, paper_key
 from kg.model import EntityRef
+from kg.readers._text import source_name
 
 #: ``$KG_SHARD_DIR``: where shards are written (must be shared with the workers); default: the store directory.
 SHARD_DIR_ENV = "KG_SHARD_DIR"
@@ -133,7 +134,7 @@ def build_distributed(
     paths = readers.expand_inputs(inputs)
     if "-" in paths:
         raise InputError("<stdin>", None, "a distributed build reads files the workers can open, not stdin")
-    files = [(os.path.abspath(p), os.path.abspath(p)) for p in paths]
+    files = [(os.path.abspath(p), source_name(p)) for p in paths]  # read where workers can, named as given
     root = Path(shard_dir or os.environ.get(SHARD_DIR_ENV) or store_dir).absolute()
     with store.writer_lock(store_dir):
         root.mkdir(parents=True, exist_ok=True)

@@ -173,3 +173,21 @@ def test_input_errors_survive_pickling() -> None:
 
     error = pickle.loads(pickle.dumps(InputError("papers.jsonl", 7, "malformed JSON")))
     assert (error.source, error.line, str(error)) == ("papers.jsonl", 7, "papers.jsonl:7: malformed JSON")
+
+
+def test_sources_are_named_by_their_path_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not by basename: two files of one name in different folders are two sources (and two sets of
+    listing nodes, whose IRIs hash this name)."""
+    from kg.readers._text import source_name
+
+    for month in ("2024-03", "2024-04"):
+        (tmp_path / "pages" / month).mkdir(parents=True)
+        write(tmp_path / "pages" / month / "day.jsonl", '{"title": "A", "abstract": "x"}\n')
+        write(tmp_path / "pages" / month / "day.txt", "Subscribe\nT\n" + ABSTRACT + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert [r.listing.source for r in readers.read(["pages"])] == [
+        "pages/2024-03/day.jsonl", "pages/2024-03/day.txt", "pages/2024-04/day.jsonl", "pages/2024-04/day.txt"]
+    assert [r.listing.source for r in readers.read(["./pages//2024-04/day.txt", "pages/*/day.jsonl"])] == [
+        "pages/2024-04/day.txt", "pages/2024-03/day.jsonl", "pages/2024-04/day.jsonl"]
+    assert source_name(str(tmp_path / "a" / ".." / "b.txt")) == (tmp_path / "b.txt").as_posix()
+    assert source_name("-") == "<stdin>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +22,16 @@ _BOMS = {
 
 
 def source_name(path: str) -> str:
-    """The name a listing records for its source: the file's basename, or ``<stdin>``."""
-    return "<stdin>" if path == STDIN else Path(path).name
+    """The name a listing records for its source (and whose hash names its source and listing nodes):
+    the file's path as given, normalised (``./a//b.txt`` -> ``a/b.txt``; a file found in a directory
+    argument: the directory as given joined with the file's path inside it), or ``<stdin>``.
+
+    Not the basename: two files of one name in different folders (``2024-03/day.txt``,
+    ``2024-04/day.txt``) are different sources. Not the resolved path either: a corpus built by
+    relative paths names its sources alike on every machine."""
+    if path == STDIN:
+        return "<stdin>"
+    return Path(os.path.normpath(path)).as_posix()
 
 
 def open_binary(path: str) -> BinaryIO:
