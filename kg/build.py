@@ -5,7 +5,11 @@ one abstract is recognised in all others) and counts records for the progress ba
 extracts in a process pool (ordered, so the output is identical to a single-process build), writes
 N-Quads to spool files and bulk-loads them into a fresh generation, which is published atomically
 (see :mod:`kg.store`). ``append=True`` starts the new generation from a checkpoint of the current one,
-replaces the graphs of papers whose text changed and adds new papers and listings.
+replaces the graphs of papers whose text changed (keeping their listings) and adds new papers and listings.
+
+A record without an arXiv id whose title is that of one arXiv paper (of this input, or on append of
+the store) is a listing of that paper, not a paper of its own (:mod:`kg.title_map`); an append also
+folds a title-keyed paper already in the store into the arXiv paper its title names, moving its listings.
 
 Memory stays flat in the size of the corpus. A fresh build streams: workers write each paper's
 N-Quads to their own spool file and hand back its entities and index rows
@@ -39,11 +43,12 @@ import pyoxigraph as ox
 from kg import rdf, readers, store
 from kg.derived import finish_generation
 from kg.errors import InputError, StoreError
-from kg.identity import content_hash, entity_iri, paper_graph, paper_key
+from kg.identity import content_hash, entity_iri, paper_graph, paper_iri, paper_key, title_hash
 from kg.model import EntityRef, Paper, PaperRecord
 from kg.search_index import IndexWriter, Rows, index_path, paper_rows
 from kg.summary import GROUPS, PAIR_GROUPS, count_nquads, search_key_nquad
-from kg.vocab import PG
+from kg.title_map import TitleMap, ambiguous_warning, record_title
+from kg.vocab import DCTERMS, PG
 
 
 @dataclass
@@ -56,20 +61,31 @@ class BuildSummary:
     papers_updated: int = 0
     papers_unchanged: int = 0
     listings: int = 0
+    listings_merged: int = 0  #: listings without an arXiv id filed under the arXiv paper their title names
+    papers_merged: int = 0  #: (append) title-keyed papers of the store folded into their arXiv paper
     entities: int = 0
     quads: int = 0
     skipped: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  #: titles naming several arXiv papers
     phases: dict[str, float] = field(default_factory=dict)  #: seconds per phase, in order
 
     def phase_line(self) -> str:
         return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items())
 
     def line(self) -> str:
+        notes = []
+        if self.listings_merged:
+            notes.append(f"{self.listings_merged} listings without an arXiv id filed under their arXiv paper")
+        if self.papers_merged:
+            notes.append(f"{self.papers_merged} title-keyed papers merged into their arXiv paper")
+        if self.warnings:
+            notes.append(f"{len(self.warnings)} ambiguous titles kept as papers of their own")
         return (
             f"{self.papers_new} papers new, {self.papers_updated} updated, {self.papers_unchanged} unchanged; "
             f"{self.listings} listings, {self.entities} entities, {self.quads} triples"
+            f"{''.join('; ' + n for n in notes)}"
             f"{f', {self.skipped} bad records skipped' if self.skipped else ''}; {self.seconds:.1f} s -> {self.store}"
         )
 
@@ -208,10 +224,12 @@ def _extract_spooled(record: PaperRecord) -> tuple[list[EntityRow], dict[str, li
     return list(merged.values()), paper_rows(lines) if _ROWS else {}
 
 
-def _collect_one(record: PaperRecord) -> list[tuple[str, str]]:
+def _collect_one(record: PaperRecord) -> tuple[list[tuple[str, str]], tuple[int | None, str | None]]:
+    """Worker task of pass 1: the acronyms the record defines, and its title hash (with its key when it
+    has an arXiv id) for :class:`TitleMap`."""
     from kg.extract import collect_definitions
 
-    return collect_definitions(record)
+    return collect_definitions(record), record_title(record)
 
 
 def _run_batch(func: Callable[[PaperRecord], object], batch: list[PaperRecord]) -> list[object]:
@@ -290,10 +308,14 @@ def build_store(
                 report(f"skipped: {error}")
 
         handler = on_error if skip_bad else None
-        # Pass 1: check every file before anything is written, and learn corpus-defined names.
+        # Pass 1: check every file before anything is written, learn corpus-defined names and the
+        # titles of arXiv papers (on disk: see TitleMap).
         definitions: set[tuple[str, str]] = set()
-        for found in _map(_collect_one, _read(files, fmt, handler), workers, ([],)):
-            definitions.update(found)  # type: ignore[arg-type]
+        titles = TitleMap(Path(tmp) / "titles.sqlite")
+        for result in _map(_collect_one, _read(files, fmt, handler), workers, ([],)):
+            found, title = cast(tuple[list[tuple[str, str]], tuple[int | None, str | None]], result)
+            definitions.update(found)
+            titles.add_title(*title)
             summary.records += 1
         summary.errors.clear()
         summary.skipped = 0
@@ -303,7 +325,7 @@ def build_store(
         generation = store.new_generation_path(store_dir)
         try:
             _build_generation(files, fmt, handler, store_dir, generation, append, workers,
-                              sorted(definitions), summary, progress, Path(tmp))
+                              sorted(definitions), summary, progress, Path(tmp), titles)
             ended = time.time()
             summary.seconds = ended - started
             _write_build_log(generation, files, summary, started, ended)
@@ -311,6 +333,11 @@ def build_store(
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
+        finally:
+            titles.close()
+    if report:
+        for warning in summary.warnings:
+            report(f"warning: {warning}")
     summary.seconds = time.time() - started
     return summary
 
@@ -349,6 +376,7 @@ def _build_generation(
     summary: BuildSummary,
     progress: Callable[[int | None], Callable[[int], None]] | None,
     tmp: Path,
+    titles: TitleMap,
 ) -> None:
     """Pass 2: extract, write N-Quads (and, for a fresh graph, the index rows), load them into ``generation``."""
     previous: ox.Store | None = None
@@ -360,7 +388,11 @@ def _build_generation(
             previous = None
         if previous is not None:
             known = _content_hashes(previous)
+            _stored_titles(previous, titles)
     fresh = previous is None
+    merges = titles.merges() if previous is not None else []
+    summary.papers_merged = len(merges)
+    summary.warnings.extend(ambiguous_warning(keys) for keys in titles.ambiguous())
     # A fresh graph's index is written while extracting (beside the generation, made now so that store
     # garbage collection removes both if the build is killed); an appended one is scanned from the store.
     index: IndexWriter | None = None
@@ -369,13 +401,17 @@ def _build_generation(
         index = IndexWriter(index_path(generation), distinct=False)
     beside: _Beside | None = None
     try:
-        replaced = _extract_all(files, fmt, on_error, known, workers, definitions, summary, progress, tmp, index)
+        replaced = _extract_all(files, fmt, on_error, known, workers, definitions, summary, progress, tmp, index,
+                                titles)
         if previous is not None:
             previous.backup(str(generation))
             del previous
         target = ox.Store(str(generation))
-        for key in replaced:
-            target.remove_graph(ox.NamedNode(paper_graph(key)))
+        # A replaced paper keeps the listings earlier builds recorded; a merged one hands them on.
+        for old, new in [(key, key) for key in replaced] + merges:
+            kept = _listing_quads(target, old, new)
+            target.remove_graph(ox.NamedNode(paper_graph(old)))
+            target.extend(kept)
         started = time.time()
         if index is not None:
             # Counting and the index's derived tables need only SQLite, and the bulk load leaves a core
@@ -454,10 +490,12 @@ def _extract_all(
     progress: Callable[[int | None], Callable[[int], None]] | None,
     tmp: Path,
     index: IndexWriter | None,
+    titles: TitleMap,
 ) -> list[str]:
     """Extract every new or changed paper: workers write its N-Quads to ``tmp/papers-PID-*.nq`` (and
     with ``index``, a fresh graph, hand back its index rows); entities go to ``tmp/graph-*.nq`` and
-    repeated listings to ``tmp/listings-*.nq``. Returns the keys of changed papers. What must be
+    repeated listings (and listings filed under the arXiv paper their title names) to
+    ``tmp/listings-*.nq``. Returns the keys of changed papers. What must be
     remembered across the whole input (papers seen, entities named) is kept in SQLite, not in this
     process's memory."""
     started = time.time()
@@ -472,12 +510,18 @@ def _extract_all(
         def to_extract() -> Iterator[PaperRecord]:
             for record in _read(files, fmt, on_error):
                 advance(1)
-                key = paper_key(record)
                 summary.listings += 1
                 if record.listing.source not in sources:
                     sources.add(record.listing.source)
                     listed.add(rdf.source_quads(record.listing.source), rdf.source_iri(record.listing.source),
                                record.listing.source)
+                merged = titles.merged_key(record)
+                if merged is not None:
+                    # A listing of an arXiv paper (extracted from its own record, wherever that comes).
+                    summary.listings_merged += 1
+                    listings_out.writelines(rdf.listing_quads(merged, record.listing))
+                    continue
+                key = paper_key(record)
                 first = scratch.first_time(key)
                 if not first or known.get(key) == content_hash(record):
                     # Already extracted (listed again, or unchanged since the last build): record the listing.
@@ -590,6 +634,37 @@ class _Scratch:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _listing_quads(graph: ox.Store, old: str, new: str) -> list[ox.Quad]:
+    """The listings recorded in paper ``old``'s graph, as quads of paper ``new``'s graph (the same
+    statements :func:`kg.rdf.listing_quads` writes, so listing the paper again adds nothing)."""
+    source, target = ox.NamedNode(paper_graph(old)), ox.NamedNode(paper_graph(new))
+    paper, listed_in = ox.NamedNode(paper_iri(new)), ox.NamedNode(PG + "listedIn")
+    out: list[ox.Quad] = []
+    for found in graph.quads_for_pattern(None, listed_in, None, source):
+        node = cast(ox.NamedNode, found.object)
+        out.append(ox.Quad(paper, listed_in, node, target))
+        out.extend(ox.Quad(q.subject, q.predicate, q.object, target)
+                   for q in graph.quads_for_pattern(node, None, None, source))
+    return out
+
+
+def _stored_titles(previous: ox.Store, titles: TitleMap) -> None:
+    """Add the titles of the papers already in the store to ``titles`` (append): arXiv papers to look
+    title-only records up in, title-keyed papers to fold into an arXiv paper of the same title."""
+    prefix = paper_graph("")
+    for quad in previous.quads_for_pattern(None, ox.NamedNode(DCTERMS + "title"), None, None):
+        graph, title = quad.graph_name, quad.object
+        if not (isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix) and isinstance(title, ox.Literal)):
+            continue
+        key, h = graph.value[len(prefix):], title_hash(title.value)
+        if h is None:
+            continue
+        if key.startswith("arxiv/"):
+            titles.add_arxiv(h, key)
+        else:
+            titles.add_stored(h, key)
 
 
 def _content_hashes(previous: ox.Store) -> dict[str, str]:

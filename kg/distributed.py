@@ -2,12 +2,16 @@
 
 The same two passes as :mod:`kg.build`, each a ``dask.bag`` map:
 
-1. one task per input file reads it, collects the acronym definitions it makes and a 64-bit hash of each
-   record's paper key (so the client can tell which occurrence of a paper listed twice comes first);
+1. one task per input file reads it, collects the acronym definitions it makes, a 64-bit hash of each
+   record's paper key (so the client can tell which occurrence of a paper listed twice comes first) and
+   of each title (with the key, for records with an arXiv id); the client matches titles in SQLite
+   (:class:`kg.title_map.TitleMap`), as a local build does, keeping only the titles listed without an
+   arXiv id that name one arXiv paper;
 2. the records, partitioned from the input files (a large file is cut into record ranges), are mapped
    partition by partition: each task builds the lexicon once per worker process from the definitions of
-   pass 1 (broadcast as one shared dependency), extracts its papers and writes one N-Quads shard to a
-   shared directory, and returns the entities its papers name.
+   pass 1 (broadcast as one shared dependency, with the matched titles), extracts its papers (a
+   title-only record whose title was matched is a listing of that arXiv paper) and writes one N-Quads
+   shard to a shared directory, and returns the entities its papers name.
 
 The client then writes the entities and source files, bulk-loads every shard into a new generation in
 one ``Store.bulk_load`` call, adds what every generation gets (:func:`kg.derived.finish_generation`:
@@ -40,9 +44,10 @@ from kg import build as local
 from kg import rdf, readers, store
 from kg.derived import finish_generation
 from kg.errors import InputError, KgError
-from kg.identity import entity_iri, paper_key
-from kg.model import EntityRef
+from kg.identity import entity_iri, paper_key, title_hash
+from kg.model import EntityRef, PaperRecord
 from kg.readers._text import source_name
+from kg.title_map import TitleMap, ambiguous_warning, record_title
 
 #: ``$KG_SHARD_DIR``: where shards are written (must be shared with the workers); default: the store directory.
 SHARD_DIR_ENV = "KG_SHARD_DIR"
@@ -67,10 +72,12 @@ class _Partition:
 
 @dataclass(frozen=True)
 class _Definitions:
-    """Pass 1's learned definitions, sent once to each worker; ``token`` names this build's set."""
+    """Pass 1's learned definitions, sent once to each worker; ``token`` names this build's set.
+    ``titles``: title hash -> arXiv key, for the titles listed without an arXiv id that name one arXiv paper."""
 
     token: str
     pairs: list[tuple[str, str]]
+    titles: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,6 +87,7 @@ class _Extracted:
     quads: int = 0
     papers: int = 0
     listings: int = 0
+    merged: int = 0  #: listings without an arXiv id filed under the arXiv paper their title names
     entities: dict[str, tuple[EntityRef, set[str]]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -144,7 +152,7 @@ def build_distributed(
             files_bag = db.from_sequence(files, npartitions=len(files))  # type: ignore[no-untyped-call]
             scans = client.compute(files_bag.map(_scan_file, fmt, skip_bad), sync=True)
             definitions: set[tuple[str, str]] = set()
-            for count, found, _keys, errors in scans:
+            for count, found, _keys, errors, _titles in scans:
                 if isinstance(errors, tuple):
                     raise InputError(*errors)
                 definitions.update(found)
@@ -156,9 +164,10 @@ def build_distributed(
                         report(f"skipped: {message}")
             if summary.records == 0:
                 raise InputError(", ".join(p for p, _ in files), None, "no papers found in the input")
+            titles = _match_titles(scans, summary)
             parts = _plan(files, scans, _partition_size(summary.records, client))
             # Pass 2: extract, one shard per partition; the definitions travel once per worker.
-            payload = client.scatter(_Definitions(uuid.uuid4().hex, sorted(definitions)), broadcast=True)
+            payload = client.scatter(_Definitions(uuid.uuid4().hex, sorted(definitions), titles), broadcast=True)
             bag = db.from_sequence(parts, npartitions=len(parts))  # type: ignore[no-untyped-call]
             results = client.compute(bag.map(_extract_partition, fmt, str(shards), payload), sync=True)
             summary.phases["extract"] = time.time() - started
@@ -175,16 +184,47 @@ def build_distributed(
                 raise
         finally:
             shutil.rmtree(shards, ignore_errors=True)
+    if report:
+        for warning in summary.warnings:
+            report(f"warning: {warning}")
     summary.seconds = time.time() - started
     return summary
+
+
+def _match_titles(scans: list[Any], summary: local.BuildSummary) -> dict[int, str]:
+    """The titles listed without an arXiv id that name exactly one arXiv paper (title hash -> key), from
+    every file's pass-1 titles matched in SQLite: only these travel to the workers. Ambiguous titles
+    become warnings, worded as a local build words them."""
+    with tempfile.TemporaryDirectory(prefix="kg-titles-") as tmp:
+        titles = TitleMap(Path(tmp) / "titles.sqlite")
+        try:
+            for *_, (arxiv_raw, arxiv_keys, plain_raw) in scans:
+                hashes, plain = array("q"), array("q")
+                hashes.frombytes(arxiv_raw)
+                plain.frombytes(plain_raw)
+                for h, key in zip(hashes, arxiv_keys.split("\n") if arxiv_keys else [], strict=True):
+                    titles.add_arxiv(h, key)
+                for h in plain:
+                    titles.add_plain(h)
+            summary.warnings.extend(ambiguous_warning(keys) for keys in titles.ambiguous())
+            return dict(titles.matched())
+        finally:
+            titles.close()
 
 
 def _key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _scan_file(file: tuple[str, str], fmt: str, skip_bad: bool) -> tuple[int, list[tuple[str, str]], bytes, Any]:
-    """Pass 1 on a worker: (records, definitions, key hashes as uint64 bytes, skipped-record messages).
+Titles = tuple[bytes, str, bytes]
+
+
+def _scan_file(
+    file: tuple[str, str], fmt: str, skip_bad: bool
+) -> tuple[int, list[tuple[str, str]], bytes, Any, Titles]:
+    """Pass 1 on a worker: (records, definitions, key hashes as uint64 bytes, skipped-record messages,
+    titles). Titles, compact: the title hashes (int64 bytes) of records with an arXiv id, their keys
+    joined by newlines, and the title hashes of records without one.
 
     A bad record without ``skip_bad`` comes back as ``(source, line, message)`` in place of the messages
     (exceptions with required arguments do not survive pickling).
@@ -192,7 +232,8 @@ def _scan_file(file: tuple[str, str], fmt: str, skip_bad: bool) -> tuple[int, li
     from kg.extract import collect_definitions
 
     errors: list[str] = []
-    keys = array("Q")
+    keys, arxiv_titles, plain_titles = array("Q"), array("q"), array("q")
+    arxiv_keys: list[str] = []
     definitions: set[tuple[str, str]] = set()
     count = 0
     try:
@@ -200,9 +241,18 @@ def _scan_file(file: tuple[str, str], fmt: str, skip_bad: bool) -> tuple[int, li
             count += 1
             definitions.update(collect_definitions(record))
             keys.append(_key_hash(paper_key(record)))
+            h, key = record_title(record)
+            if h is None:
+                continue
+            if key is None:
+                plain_titles.append(h)
+            else:
+                arxiv_titles.append(h)
+                arxiv_keys.append(key)
     except InputError as exc:
-        return 0, [], b"", (exc.source, exc.line, exc.message)
-    return count, sorted(definitions), keys.tobytes(), [str(e) for e in errors]
+        return 0, [], b"", (exc.source, exc.line, exc.message), (b"", "", b"")
+    titles = (arxiv_titles.tobytes(), "\n".join(arxiv_keys), plain_titles.tobytes())
+    return count, sorted(definitions), keys.tobytes(), [str(e) for e in errors], titles
 
 
 def _partition_size(records: int, client: Any) -> int:
@@ -214,7 +264,7 @@ def _plan(files: list[tuple[str, str]], scans: list[Any], size: int) -> list[_Pa
     """Cut files into record ranges; mark each record whose paper key appeared earlier (global input order)."""
     seen: set[int] = set()
     parts: list[_Partition] = []
-    for (path, display), (count, _, raw, _) in zip(files, scans, strict=True):
+    for (path, display), (count, _, raw, _, _) in zip(files, scans, strict=True):
         keys = array("Q")
         keys.frombytes(raw)
         for start in range(0, count, size):
@@ -251,6 +301,13 @@ def _extract_partition(part: _Partition, fmt: str, shards: str, definitions: _De
             out.listings += 1
             if record.listing.source not in out.sources:
                 out.sources.append(record.listing.source)
+            merged = _merged_key(record, definitions.titles)
+            if merged is not None:  # a listing of an arXiv paper, extracted from its own record
+                lines = rdf.listing_quads(merged, record.listing)
+                sink.writelines(lines)
+                out.quads += len(lines)
+                out.merged += 1
+                continue
             if offset in part.repeats:
                 lines = rdf.listing_quads(paper_key(record), record.listing)
                 sink.writelines(lines)
@@ -269,6 +326,14 @@ def _extract_partition(part: _Partition, fmt: str, shards: str, definitions: _De
     return out
 
 
+def _merged_key(record: PaperRecord, titles: dict[int, str]) -> str | None:
+    """The arXiv key a title-only record is filed under (as :meth:`kg.title_map.TitleMap.merged_key`)."""
+    if record.arxiv_id or not titles:
+        return None
+    h = title_hash(record.title)
+    return None if h is None else titles.get(h)
+
+
 def _load(generation: Path, shards: Path, results: list[_Extracted], summary: local.BuildSummary) -> int:
     """Entities and sources from all partitions (first seen wins, as locally), then one bulk load."""
     entities: dict[str, tuple[EntityRef, set[str]]] = {}
@@ -276,6 +341,7 @@ def _load(generation: Path, shards: Path, results: list[_Extracted], summary: lo
     for result in results:
         summary.papers_new += result.papers
         summary.listings += result.listings
+        summary.listings_merged += result.merged
         sources.extend(s for s in result.sources if s not in sources)
         for key, (ref, classes) in result.entities.items():
             if key in entities:

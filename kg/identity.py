@@ -1,7 +1,10 @@
 """Stable identities: the same paper or entity always gets the same IRI, across builds and machines.
 
 A paper is identified by its arXiv id when known, else by its normalised title; an entity by its
-kind and the linker's normalised key.
+kind and the linker's normalised key. A record without an arXiv id whose normalised title is that of
+exactly one arXiv paper of the same build (or, on ``--append``, of the store) is a listing of that
+paper: the build looks its :func:`title_hash` up (see :mod:`kg.title_map`) and keys it
+:func:`arxiv_key`, so a paper read from a Hugging Face page and from arXiv metadata is one node.
 """
 
 from __future__ import annotations
@@ -35,10 +38,26 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def paper_key(record: PaperRecord) -> str:
-    """``arxiv/2403.15042`` or ``title/<slug>-<hash of the normalised title>``."""
+    """``arxiv/2403.15042`` or ``title/<slug>-<hash of the normalised title>`` (the record's own key;
+    a build may instead file a title-only record under the arXiv paper its title names)."""
     if record.arxiv_id:
-        return "arxiv/" + quote(record.arxiv_id, safe="./-")
+        return arxiv_key(record.arxiv_id)
     return f"title/{slug(record.title)}-{short_hash(normalise_title(record.title))}"
+
+
+def arxiv_key(arxiv_id: str) -> str:
+    """``2403.15042`` -> ``arxiv/2403.15042``."""
+    return "arxiv/" + quote(arxiv_id, safe="./-")
+
+
+def title_hash(title: str) -> int | None:
+    """A signed 64-bit digest of the normalised title (an SQLite integer), for matching records
+    across sources without holding titles in memory; None when nothing of the title is left to match
+    (a title of punctuation or of non-Latin script normalises to nothing)."""
+    normal = normalise_title(title)
+    if not normal:
+        return None
+    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
 def paper_iri(key: str) -> str:

@@ -62,6 +62,34 @@ def test_same_graph_as_local_build(client: object, corpus: list[str], tmp_path: 
     assert index_path(generation).exists()  # the search index every generation gets
 
 
+def test_mixed_sources_give_the_local_build_s_graph(client: object, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page (no arXiv ids) and arXiv metadata sharing papers: title-only listings are filed under
+    the arXiv paper, an ambiguous title keeps its own paper, files of one name in two folders are two
+    sources named by their relative paths - on the cluster exactly as locally."""
+    from tests.test_identity import ARXIV, PAGE, arxiv_file, hf_page
+
+    title = "Attention Is All You Need"
+    page = [*PAGE, ("attention is all you need", "We propose the Transformer.")]
+    hf_page(tmp_path / "in" / "a" / "day.txt", page)
+    hf_page(tmp_path / "in" / "b" / "day.txt", page[1:])
+    arxiv_file(tmp_path / "in" / "arxiv.jsonl", {**ARXIV, "1706.03762": (title, "We propose the Transformer."),
+                                                 "2501.00001": (title.upper(), "Another paper on GSM8K.")})
+    monkeypatch.chdir(tmp_path)  # relative inputs: workers read absolute paths, sources keep the given names
+    corpus = ["in/a/day.txt", "in/b/day.txt", "in/arxiv.jsonl"]
+    local_summary = build_store(corpus, tmp_path / "local", workers=2)
+    summary = distributed.build_distributed(corpus, tmp_path / "dask", client)
+    assert canonical(tmp_path / "dask") == canonical(tmp_path / "local")
+    fields = ("papers_new", "listings", "listings_merged", "entities", "quads", "warnings")
+    assert [getattr(summary, f) for f in fields] == [getattr(local_summary, f) for f in fields]
+    assert (summary.listings_merged, len(summary.warnings)) == (3, 1)
+    labels = kg_store.open_read(tmp_path / "dask").query(
+        "SELECT ?l { ?s a <https://w3id.org/papergraph/ontology#SourceFile> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+        use_default_graph_as_union=True)
+    assert sorted(r["l"].value for r in labels) == sorted(corpus)  # type: ignore[index]
+
+
 def test_bad_record_names_file_and_line_and_publishes_nothing(client: object, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "A", "abstract": "Fine."}\n{"title": "B", "abstract": \n', encoding="utf-8")
