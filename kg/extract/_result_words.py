@@ -51,7 +51,8 @@ _DELTA_AFTER = re.compile(
     r"(?=[@.-]*\w)[\w@.-]+\s+){0,3}?(?:improvements?|gains?|increases?|boosts?|reductions?|decreases?|drops?|declines?|"
     r"higher|lower|better|worse|faster|slower|fewer|less|more|smaller|larger|cheaper|speed-?ups?|uplifts?|"
     r"lifts?|jumps?|margins?|advantage|below|above)\b", re.I)
-_SPREAD = re.compile(r"(?:\u00b1|\+/-|\+-)\s*$")
+#: What ends the text before a spread ("81.5 \u00b1 0.3").
+_SPREAD_SIGNS = ("\u00b1", "+/-", "+-")
 _FROM = re.compile(r"\bfrom\s*$", re.I)
 _TO_NEXT = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?to\s+[+\-\u2212]?\d", re.I)
 #: "29.2% to 46.4% gains": the first number of a range (the range is read at its end).

@@ -50,7 +50,7 @@ from kg.extract._result_words import (
     _RESOURCE,
     _RESOURCE_BEFORE,
     _SHARED_UNIT,
-    _SPREAD,
+    _SPREAD_SIGNS,
     _STANDALONE,
     _TAIL,
     _TO_NEXT,
@@ -139,9 +139,11 @@ def _kind(text: str, s: int, e: int, m: re.Match[str], unit_raw: str | None) -> 
     unit = _unit(unit_raw)
     a, b = m.start(), m.end()
     pre, post = _clause_before(text, s, a), text[b:min(e, b + _WINDOW)]
-    if dash := _DASH_RANGE.search(pre):
-        pre = pre[:dash.start()]  # "by 5-7 points" reads as "by 7 points"
-    if _SPREAD.search(pre) or (_FROM.search(pre) and _TO_NEXT.match(post)):
+    dash = _DASH_RANGE.search(pre[-16:]) if pre.endswith("-") else None
+    if dash:
+        pre = pre[:len(pre) - len(dash.group(0))]  # "by 5-7 points" reads as "by 7 points"
+    end = pre[-8:].rstrip()
+    if end.endswith(_SPREAD_SIGNS) or (end.lower().endswith("from") and _FROM.search(end) and _TO_NEXT.match(post)):
         return None  # a spread ("81.5 ± 0.3%"), or the baseline of "from X to Y"
     if unit is None and m.group("num").isdigit() and 1900 <= int(m.group("num")) <= 2100:
         return None  # a year
