@@ -73,6 +73,9 @@ def worker_app(settings: Mapping[str, Any]) -> Flask:
     granian's worker leaves through :mod:`multiprocessing`'s exit path, which runs these finalizers
     (``atexit`` does not run there).
     """
+    # One access-log line per request: leave out the LogRecord fields no format of ours (LOGGING) shows,
+    # which the logging HOWTO lists as the cost to cut (thread, process and multiprocessing names).
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     app = create_app(dict(settings))
     executor = app.extensions["kg.executor"]
     multiprocessing.util.Finalize(None, executor.close, exitpriority=10)
