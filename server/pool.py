@@ -4,10 +4,9 @@ Processes come from a ``forkserver`` that has already imported pyoxigraph, so re
 takes milliseconds, and no worker inherits the web server's threads or sockets (as ``fork`` would).
 
 A request is one round trip on the worker's own pipe: plain ``pickle`` (requests and replies are
-plain data; multiprocessing's pickler copies its dispatch table per message), one ``write`` and one
-``read`` for a small message (:func:`server.worker.send_message`; multiprocessing reads the length and
-the body separately), and one ``poll`` object per worker, which both waits for the answer and tells an
-idle worker that died (its pipe reads as closed), instead of multiprocessing's selector built per call.
+plain data; multiprocessing's pickler copies its dispatch table per message) and one ``poll`` object
+per worker, which both waits for the answer and tells an idle worker that died (its pipe reads as
+closed), instead of multiprocessing's selector built per call.
 """
 
 from __future__ import annotations
@@ -57,7 +56,7 @@ class _Worker:
         self._poller.register(parent.fileno(), select.POLLIN)
 
     def send(self, request: dict[str, Any]) -> None:
-        worker_module.send_message(self.conn.fileno(), pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
+        self.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
 
     def answered(self, seconds: float) -> bool:
         """Whether the worker's pipe became readable within ``seconds`` (an answer, or its end)."""
@@ -65,8 +64,7 @@ class _Worker:
 
     def receive(self) -> tuple[Any, ...]:
         """The worker's reply. :raises EOFError: the worker has ended."""
-        message = worker_module.read_message(self.conn.fileno())
-        reply: tuple[Any, ...] = pickle.loads(message)  # noqa: S301 - our own worker's reply
+        reply: tuple[Any, ...] = pickle.loads(self.conn.recv_bytes())  # noqa: S301 - our own worker's reply
         return reply
 
     def died_idle(self) -> bool:

@@ -6,9 +6,7 @@ slow part) and reopens when the server names a newer generation, so a rebuild is
 failed request. Results are cut at the row cap *here*, while they are serialized (which also stops the
 evaluation), so a huge answer never crosses the pipe; the reply says whether it was cut.
 
-Requests and replies are plain tuples and dicts, pickled, each sent as one length-prefixed message
-(:func:`send_message`, :func:`read_message`): a small message crosses the pipe in one ``write`` and one
-``read``, and every blocking call is a point where the server's threads hand the GIL around.
+Requests and replies are plain tuples and dicts, pickled (see :func:`handle`).
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ import os
 import pickle
 import resource
 import signal
-import struct
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -68,47 +65,10 @@ def main(conn: Connection, memory_mb: int) -> None:
     state = _State()
     while True:
         try:
-            request = pickle.loads(read_message(conn.fileno()))  # noqa: S301 - from the server that started us
+            request = pickle.loads(conn.recv_bytes())  # noqa: S301 - from the server that started us
         except (EOFError, OSError):
             return
-        send_message(conn.fileno(), pickle.dumps(handle(state, request), pickle.HIGHEST_PROTOCOL))
-
-
-#: Length prefix of a message: 8 bytes, big-endian.
-_LENGTH = struct.Struct("!Q")
-#: Bytes asked of the pipe by the first read of a message (most messages fit).
-_FIRST_READ = 65_536
-
-
-def send_message(fd: int, data: bytes) -> None:
-    """Write ``data`` with its length in front, in one ``write`` unless the pipe takes less."""
-    view = memoryview(_LENGTH.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def read_message(fd: int) -> bytes:
-    """One message written by :func:`send_message`. :raises EOFError: the other end has closed."""
-    data = _read_some(fd, _FIRST_READ)
-    while len(data) < _LENGTH.size:
-        data += _read_some(fd, _FIRST_READ)
-    end = _LENGTH.size + _LENGTH.unpack_from(data)[0]
-    if len(data) >= end:
-        return data[_LENGTH.size:end]  # one message at a time: nothing follows it
-    chunks = [data]
-    received = len(data)
-    while received < end:
-        chunk = _read_some(fd, min(end - received, 1 << 20))
-        chunks.append(chunk)
-        received += len(chunk)
-    return b"".join(chunks)[_LENGTH.size:]
-
-
-def _read_some(fd: int, size: int) -> bytes:
-    data = os.read(fd, size)
-    if not data:
-        raise EOFError("the other end of the pipe has closed")
-    return data
+        conn.send_bytes(pickle.dumps(handle(state, request), pickle.HIGHEST_PROTOCOL))
 
 
 def _exit_with_server() -> None:
