@@ -111,10 +111,11 @@ class _Spool:
         assert self._file is not None  # noqa: S101 - _next opened it
         self._file.write(text)
 
-    def writelines(self, lines: list[str]) -> None:
-        self._next(len(lines))
-        assert self._file is not None  # noqa: S101 - _next opened it
-        self._file.writelines(lines)
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Each string whole N-Quads lines (one, or several: a summary pair node's five); a file may
+        be cut between any two strings, so a long batch still makes files of at most the limit."""
+        for text in lines:
+            self.write(text)
 
     def _next(self, lines: int) -> None:
         if self._file is not None and self._lines + lines > self._limit:
