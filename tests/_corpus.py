@@ -62,8 +62,9 @@ class Fact:
     result: ResultValue | None = None
 
 
-def _result(value: float, raw: str, unit: str | None, metric: str, dataset: EntityRef) -> ResultValue:
-    return ResultValue(value, raw, unit, metric, dataset)
+def _result(value: float, raw: str, unit: str | None, metric: str, dataset: EntityRef,
+            label: str | None = None) -> ResultValue:
+    return ResultValue(value, raw, unit, metric, dataset, metric_label=label)
 
 
 PAPERS: list[tuple[dict[str, str], list[Fact]]] = [
@@ -139,14 +140,14 @@ PAPERS: list[tuple[dict[str, str], list[Fact]]] = [
          "abstract": "A Transformer language model trained on WikiText-103 reaches 18.3 perplexity."},
         [Fact("usesMethod", "Transformer", TRANSFORMER), Fact("evaluatesOn", "WikiText-103", WIKITEXT),
          Fact("addressesTask", "language model", LM),
-         Fact("reportsResult", "18.3 perplexity", result=_result(18.3, "18.3", None, "perplexity", WIKITEXT))],
+         Fact("reportsResult", "18.3 perplexity", result=_result(18.3, "18.3", None, "perplexity", WIKITEXT, "Perplexity"))],
     ),
     (
         {"title": "Another Look at WikiText-103 Perplexity", "date": "2023-06-09",
          "abstract": "Our recurrent language model baseline on WikiText-103 reaches 24.0 perplexity. "
                      'We also release the Evil "} ; DROP ALL ; # dataset.'},
         [Fact("evaluatesOn", "WikiText-103", WIKITEXT), Fact("addressesTask", "language model", LM),
-         Fact("reportsResult", "24.0 perplexity", result=_result(24.0, "24.0", None, "perplexity", WIKITEXT)),
+         Fact("reportsResult", "24.0 perplexity", result=_result(24.0, "24.0", None, "perplexity", WIKITEXT, "Perplexity")),
          Fact("introducesDataset", EVIL_LABEL, EVIL)],
     ),
 ]

@@ -103,7 +103,7 @@ def test_full_search_results_and_a_paper_page(page: object, server: str) -> None
 def test_leaderboard_ranks_lower_perplexity_first(page: object, server: str) -> None:
     page.goto(server + "/leaderboard?benchmark=" + quote(iri_of(WIKITEXT), safe=""))  # type: ignore[attr-defined]
     page.wait_for_selector("table.leaderboard")  # type: ignore[attr-defined]
-    assert "perplexity (lower is better)" in page.inner_text("main")  # type: ignore[attr-defined]
+    assert "Perplexity (lower is better)" in page.inner_text("main")  # the metric's display label  # type: ignore[attr-defined]
     values = page.locator("table.leaderboard td.value").all_inner_texts()  # type: ignore[attr-defined]
     assert values == ["18.3", "24.0"]
     page.goto(server + "/leaderboard")  # type: ignore[attr-defined]

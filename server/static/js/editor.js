@@ -38,11 +38,11 @@ SELECT ?dataset ?label (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
 GROUP BY ?dataset ?label
 ORDER BY DESC(?papers)
 LIMIT 20`,
-  "Results with their benchmark": `${PREFIXES}
+  "Scores with their benchmark": `${PREFIXES}
 SELECT ?benchmark ?metric ?value ?title WHERE {
   ?paper pg:reportsResult ?result ; dcterms:title ?title .
-  ?result pg:onDataset/rdfs:label ?benchmark ; pg:value ?value .
-  OPTIONAL { ?result pg:metric ?metric }
+  ?result a pg:Score ; pg:onDataset/rdfs:label ?benchmark ; pg:value ?value .
+  OPTIONAL { ?result pg:metricLabel ?metric }
 }
 ORDER BY ?benchmark ?metric DESC(?value)
 LIMIT 50`,

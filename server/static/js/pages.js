@@ -83,7 +83,7 @@ export async function leaderboardPage(main, benchmark) {
     h("a", {href: entityHref(first.benchmarkIri), "data-link": true}, first.benchmarkLabel || local(first.benchmarkIri))));
   const byMetric = new Map();
   for (const row of body.rows) {
-    const metric = row.metric || "unnamed metric";
+    const metric = row.metricLabel || row.metric || "unnamed metric";
     if (!byMetric.has(metric)) byMetric.set(metric, []);
     byMetric.get(metric).push(row);
   }
