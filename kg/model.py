@@ -23,7 +23,7 @@ ResultKind = Literal["score", "delta"]
 class Listing:
     """One appearance of a paper in a source listing (a paper listed three times has three)."""
 
-    source: str  #: the source file's name (basename; "<stdin>" for standard input)
+    source: str  #: the source file as given, normalised ("pages/2024-03/day.txt"; "<stdin>" for standard input)
     position: int  #: 1-based position of the record in that source
     line: int  #: 1-based line where the record starts, for error messages and provenance
     date: str | None = None  #: listing date as ISO "YYYY-MM-DD" or "--MM-DD" when the page gives no year
