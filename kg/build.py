@@ -12,19 +12,17 @@ the store) is a listing of that paper, not a paper of its own (:mod:`kg.title_ma
 folds a title-keyed paper already in the store into the arXiv paper its title names, moving its listings.
 
 Memory stays flat in the size of the corpus. A fresh build streams: workers write each paper's
-N-Quads to their own spool files, cut at one bulk-load batch (:data:`SPOOL_QUADS`), and hand back
-its entities and index rows (:func:`kg.search_index.paper_rows`), which the main process writes to the
-index; what it must remember across the input (papers seen, entities named) lives in a SQLite scratch
-file. Each spool file a worker fills is bulk-loaded in a thread while extraction goes on, then deleted.
-While the rest loads, paper counts and co-occurrences are counted from the index in SQL (their quads
-are loaded last) and the index's derived tables are made.
+N-Quads to their own spool file and hand back its entities and index rows
+(:func:`kg.search_index.paper_rows`), which the main process writes to the index; what it must
+remember across the input (papers seen, entities named) lives in a SQLite scratch file. While the
+spool loads, paper counts and co-occurrences are counted from the index in SQL (their quads are
+loaded last) and the index's derived tables are made.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import sqlite3
 import sys
@@ -107,8 +105,6 @@ class _Spool:
         self._limit = limit or SPOOL_QUADS
         self._file: TextIO | None = None
         self._lines = self._count = 0
-        #: files closed because they were full, complete on disk, not yet handed on (see :meth:`take_full`)
-        self._full: list[str] = []
 
     def write(self, text: str) -> None:
         self._next(text.count("\n"))
@@ -123,18 +119,12 @@ class _Spool:
 
     def _next(self, lines: int) -> None:
         if self._file is not None and self._lines + lines > self._limit:
-            self._full.append(self._file.name)
             self.close()
         if self._file is None:
             path = self._directory / f"{self._stem}-{self._count:04d}.nq"
             self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed when full or by close()
             self._count += 1
         self._lines += lines
-
-    def take_full(self) -> list[str]:
-        """Paths of the files filled and closed since the last call: they can be loaded while writing goes on."""
-        full, self._full = self._full, []
-        return full
 
     def flush(self) -> None:
         if self._file is not None:
@@ -158,48 +148,6 @@ def _load(target: ox.Store, paths: Iterable[Path]) -> None:
     for path in paths:
         target.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         path.unlink()
-
-
-class _Loader:
-    """Bulk-loads spool files into ``target`` in a thread, in the order given, while extraction goes on
-    (``bulk_load`` releases the GIL, and it leaves part of the machine idle that extraction can use).
-    :meth:`join` waits for the files given so far and raises what loading raised."""
-
-    def __init__(self, target: ox.Store) -> None:
-        self._queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
-        self._error: BaseException | None = None
-        #: seconds spent loading before :meth:`join` was first called (overlapping extraction)
-        self.early = 0.0
-        self._joining = False
-        self._submitted: set[Path] = set()
-        self._thread = threading.Thread(target=self._run, args=(target,), name="kg-build-load", daemon=True)
-        self._thread.start()
-
-    def submit(self, path: Path) -> None:
-        """Load ``path`` (once: a file a worker handed on early is also found by the final listing)."""
-        if path not in self._submitted:
-            self._submitted.add(path)
-            self._queue.put(path)
-
-    def _run(self, target: ox.Store) -> None:
-        while (path := self._queue.get()) is not None:
-            if self._error is None:  # after an error, drain without loading
-                started = time.time()
-                try:
-                    _load(target, [path])
-                except BaseException as error:  # noqa: BLE001 - re-raised by join()
-                    self._error = error
-                if not self._joining:
-                    self.early += time.time() - started
-
-    def join(self, reraise: bool = True) -> None:
-        self._joining = True
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if reraise and self._error is not None:
-            error, self._error = self._error, None
-            raise error
 
 
 # --- extraction in worker processes -------------------------------------------------------------
@@ -260,11 +208,10 @@ def _extract_one(record: PaperRecord) -> Extracted:
     return "".join(lines), entities, facts
 
 
-def _extract_spooled(record: PaperRecord) -> tuple[list[EntityRow], dict[str, list[tuple[object, ...]]], list[str]]:
+def _extract_spooled(record: PaperRecord) -> tuple[list[EntityRow], dict[str, list[tuple[object, ...]]]]:
     """Worker task of pass 2: the paper's N-Quads go to this worker's spool file (not back through
     the pool's pipe); returned are the entities it names (each once: first description, classes
-    merged), for a fresh graph its index rows (so the index is written while extracting), and the
-    spool files this worker filled and closed since its last task (so they load while extraction goes on)."""
+    merged) and, for a fresh graph, its index rows, so the index is written while extracting."""
     lines, entities, _ = _extract_paper(record)
     assert _SPOOL is not None  # noqa: S101 - _init_worker opened it (a programming error otherwise)
     _SPOOL.write("".join(lines))
@@ -275,7 +222,7 @@ def _extract_spooled(record: PaperRecord) -> tuple[list[EntityRow], dict[str, li
             merged[iri] = (*merged[iri][:6], merged[iri][6] | classes)
         else:
             merged[iri] = (iri, ref.kind, ref.key, ref.label, ref.aliases, ref.url, classes)
-    return list(merged.values()), paper_rows(lines) if _ROWS else {}, _SPOOL.take_full()
+    return list(merged.values()), paper_rows(lines) if _ROWS else {}
 
 
 def _collect_one(record: PaperRecord) -> tuple[list[tuple[str, str]], tuple[int | None, str | None]]:
@@ -454,22 +401,13 @@ def _build_generation(
         generation.mkdir(parents=True)
         index = IndexWriter(index_path(generation), distinct=False)
     beside: _Beside | None = None
-    loader: _Loader | None = None
-    target: ox.Store | None = None
     try:
-        if fresh:
-            # A fresh graph loads the spool files the workers fill while extraction goes on.
-            target = ox.Store(str(generation))
-            loader = _Loader(target)
         replaced = _extract_all(files, fmt, on_error, known, workers, definitions, summary, progress, tmp, index,
-                                titles, loader)
+                                titles)
         if previous is not None:
             previous.backup(str(generation))
             del previous
-        if target is None:
-            target = ox.Store(str(generation))
-            loader = _Loader(target)
-        assert loader is not None  # noqa: S101 - made with the target just above or before extracting
+        target = ox.Store(str(generation))
         # A replaced paper keeps the listings earlier builds recorded; a merged one hands them on.
         for old, new in [(key, key) for key in replaced] + merges:
             kept = _listing_quads(target, old, new)
@@ -480,21 +418,15 @@ def _build_generation(
             # Counting and the index's derived tables need only SQLite, and the bulk load leaves a core
             # mostly idle: do them meanwhile (both release the GIL); the counts' quads are loaded last.
             beside = _Beside(lambda: _count_and_index(index, tmp, summary.phases))
-        for path in sorted(path for stem in ("papers", "graph", "listings") for path in tmp.glob(f"{stem}-*.nq")):
-            loader.submit(path)
-        loader.join()
+        _load(target, sorted(path for stem in ("papers", "graph", "listings") for path in tmp.glob(f"{stem}-*.nq")))
         if beside is not None:
             beside.join()
             _load(target, sorted(tmp.glob("summary-*.nq")))
         summary.phases["load"] = time.time() - started
-        if loader.early:
-            summary.phases["load (during extract)"] = loader.early
         finish_generation(target, generation, summary.phases, summarised=fresh, indexed=fresh)
         summary.quads = len(target)
+        del target
     finally:
-        if loader is not None:
-            loader.join(reraise=False)  # a load in flight finishes before the generation is removed
-        del target, loader
         if beside is not None:
             beside.join(reraise=False)
         if index is not None:
@@ -560,13 +492,11 @@ def _extract_all(
     tmp: Path,
     index: IndexWriter | None,
     titles: TitleMap,
-    loader: _Loader | None = None,
 ) -> list[str]:
     """Extract every new or changed paper: workers write its N-Quads to ``tmp/papers-PID-*.nq`` (and
     with ``index``, a fresh graph, hand back its index rows); entities go to ``tmp/graph-*.nq`` and
     repeated listings (and listings filed under the arXiv paper their title names) to
-    ``tmp/listings-*.nq``. With ``loader``, each spool file a worker fills is loaded meanwhile.
-    Returns the keys of changed papers. What must be
+    ``tmp/listings-*.nq``. Returns the keys of changed papers. What must be
     remembered across the whole input (papers seen, entities named) is kept in SQLite, not in this
     process's memory."""
     started = time.time()
@@ -609,11 +539,8 @@ def _extract_all(
         try:
             initargs = (definitions, str(tmp), index is not None, SPOOL_QUADS)
             for result in _map(_extract_spooled, to_extract(), workers, initargs):
-                named, rows, full = cast(tuple[list[EntityRow], dict[str, list[tuple[Any, ...]]], list[str]], result)
+                named, rows = cast(tuple[list[EntityRow], dict[str, list[tuple[Any, ...]]]], result)
                 scratch.add_entities(named)
-                if loader is not None:
-                    for path in full:
-                        loader.submit(Path(path))
                 if index is not None:
                     index.insert(rows)
         finally:

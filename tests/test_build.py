@@ -115,8 +115,7 @@ def test_spool_cut_into_small_files_gives_the_same_graph(corpus_store: Path, tmp
 
     monkeypatch.setattr(build, "SPOOL_QUADS", 500)
     monkeypatch.setattr(build, "_load", counting_load)
-    summary = build_store([str(EXAMPLES)], tmp_path / "small", workers=2)
-    assert summary.phases.get("load (during extract)", 0) > 0  # files the workers filled loaded early
+    build_store([str(EXAMPLES)], tmp_path / "small", workers=2)
     # cut between strings of whole lines (a paper's quads, a pair node's five), never inside one
     assert len(loaded) > 20 and max(loaded) < 1_000
     assert canonical(tmp_path / "small") == canonical(corpus_store)
