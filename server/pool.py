@@ -16,6 +16,7 @@ import multiprocessing
 import pickle
 import queue
 import select
+import signal
 import threading
 import time
 import weakref
@@ -68,8 +69,9 @@ class _Worker:
         return reply
 
     def died_idle(self) -> bool:
-        """An idle worker writes nothing, so a readable pipe means it has ended."""
-        return self.answered(0)
+        """An idle worker writes nothing, so a readable pipe means it has ended; its exit status is asked
+        too, since a killed worker's end of the pipe can read as open a moment after it died."""
+        return self.answered(0) or not self.process.is_alive()
 
     def kill(self) -> None:
         """SIGKILL: pyoxigraph cannot be interrupted, so this is the only way to stop a query."""
@@ -123,29 +125,40 @@ class Pool:
     def call(self, request: dict[str, Any], seconds: float, wait: float) -> tuple[Any, ...]:
         """Run ``request`` on an idle worker.
 
+        A worker that was killed (SIGKILL from outside: the OOM killer, say) without answering is replaced
+        and the request is run again on another, up to once per worker the pool had plus one: queries are
+        read-only, and a worker killed while idle can take a moment to read as ended, so the request that
+        meets it must not fail for it. A worker that ends any other way (a query past its memory or stack
+        limit) fails the request at once.
+
         :raises queue.Empty: no worker became free within ``wait`` seconds.
         :raises OutOfTime: no answer within ``seconds``; the worker was killed and is being replaced.
-        :raises WorkerDied: the worker ended without answering.
+        :raises WorkerDied: ``size + 1`` workers in a row ended without answering it.
         """
         if not self._started:
             self.start()
         deadline = time.monotonic() + wait
-        worker = self._idle.get(timeout=wait)
-        while worker.died_idle():  # its successor is on the way
-            self._replace(worker)
-            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        try:
-            worker.send(request)
-            answered = worker.answered(seconds)
-            reply = worker.receive() if answered else ()
-        except (EOFError, OSError) as exc:
-            self._replace(worker)
-            raise WorkerDied(f"exit code {worker.process.exitcode}: {exc!r}") from None
-        if not answered:
-            self._replace(worker)
-            raise OutOfTime
-        self._idle.put(worker)
-        return reply
+        attempts = self._size + 1
+        for attempt in range(1, attempts + 1):
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()) if attempt > 1 else wait)
+            while worker.died_idle():  # its successor is on the way
+                self._replace(worker)
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            try:
+                worker.send(request)
+                answered = worker.answered(seconds)
+                reply = worker.receive() if answered else ()
+            except (EOFError, OSError) as exc:
+                self._replace(worker)
+                if attempt == attempts or worker.process.exitcode != -signal.SIGKILL:
+                    raise WorkerDied(f"exit code {worker.process.exitcode}: {exc!r}") from None
+                continue
+            if not answered:
+                self._replace(worker)
+                raise OutOfTime
+            self._idle.put(worker)
+            return reply
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         with self._lock:
