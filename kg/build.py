@@ -439,23 +439,11 @@ def _count_and_index(index: IndexWriter, tmp: Path, phases: dict[str, float]) ->
     started = time.time()
     index.count_papers(GROUPS, PAIR_GROUPS)
     with _Spool(tmp, "summary") as out:
-        for lines in _chunks(count_nquads(index.paper_counts(), index.pair_counts()), 10_000):
-            out.writelines(lines)
+        out.writelines(count_nquads(index.paper_counts(), index.pair_counts()))
     phases["counts (during load)"] = time.time() - started
     started = time.time()
     index.finish()
     phases["index (during load)"] = time.time() - started
-
-
-def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 class _Beside:

@@ -140,7 +140,7 @@ class Pool:
         deadline = time.monotonic() + wait
         attempts = self._size + 1
         for attempt in range(1, attempts + 1):
-            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()) if attempt > 1 else wait)
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             while worker.died_idle():  # its successor is on the way
                 self._replace(worker)
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
