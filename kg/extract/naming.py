@@ -7,6 +7,7 @@ acts and differ only in the head noun that says whether the new thing is data or
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.extract.context import Context
@@ -234,28 +235,56 @@ def _from_repository(ctx: Context, doc: Doc, title_keys: set[str]) -> list[Coine
     low = doc.lower if doc.lower is not None else text.lower()
     if "github" not in low and "gitlab" not in low and "bitbucket" not in low and "huggingface" not in low:
         return out  # most abstracts: no scan of the whole text with a case-folding regex
-    for m in _REPO.finditer(text):
+    repos = anchored(_REPO, text, find_all(doc.lower, _REPO_STARTS)) if doc.lower is not None else _REPO.finditer(text)
+    for m in repos:
         repo = m.group("repo").removesuffix(".git").rstrip(".")
         if len(repo) < 3 or repo.lower() in _STOP or not any(c.isalpha() for c in repo):
             continue
-        pattern = re.compile(r"(?<![\w/.-])" + re.escape(repo) + r"(?![\w-])", re.I)
-        for w in pattern.finditer(text):
-            written = w.group(0)
-            if _REPO_URL_NEAR.search(text, max(0, w.start() - 120), w.start()) is not None and \
-                    text.rfind(" ", 0, w.start()) < text.rfind("/", 0, w.start()):
+        for start in _written_at(text, doc.lower, repo):
+            end = start + len(repo)
+            written = text[start:end]
+            if _REPO_URL_NEAR.search(text, max(0, start - 120), start) is not None and \
+                    text.rfind(" ", 0, start) < text.rfind("/", 0, start):
                 continue  # inside a URL
             if not NAMEISH.match(written):
                 continue  # "Preselect" in running text, "PreSelect" further on
             if _known(ctx, written) or any(written.lower() in key.split() for key in title_keys):
                 break  # a listed name, or the title's own name (already coined there)
-            out.append(Coined(written, (), _kind(text[w.end():w.end() + 40]), doc.field, w.start(), w.end(), 0.7))
+            out.append(Coined(written, (), _kind(text[end:end + 40]), doc.field, start, end, 0.7))
             break
     return out
+
+
+def _written_at(text: str, lower: str | None, repo: str) -> Iterator[int]:
+    """Where ``repo`` is written as a word of its own, in any case: the starts of
+    ``re.finditer(r"(?<![\w/.-])" + re.escape(repo) + r"(?![\w-])", text, re.I)``.
+
+    Compiling that pattern costs about half a millisecond and repository names rarely recur across
+    papers, so an ASCII name is looked up with ``str.find`` in the case-folded text (which folds ASCII
+    words as ``re.IGNORECASE`` does, see :attr:`Doc.lower`) and its borders checked as the pattern would.
+    """
+    if lower is None or not repo.isascii():
+        pattern = re.compile(r"(?<![\w/.-])" + re.escape(repo) + r"(?![\w-])", re.I)
+        yield from (w.start() for w in pattern.finditer(text))
+        return
+    key, size = repo.lower(), len(repo)
+    at = lower.find(key)
+    while at >= 0:
+        if (at == 0 or _BEFORE_NAME.match(text, at - 1) is None) and _AFTER_NAME.match(text, at + size) is None:
+            yield at
+            at = lower.find(key, at + size)  # finditer goes on after the match
+        else:
+            at = lower.find(key, at + 1)
 
 
 _HEAD_WORDS = re.compile(r"(?:dataset|benchmark|corpus|suite|collection|framework|method|model|approach|system|"
                          r"library|toolkit|platform|algorithm|technique|pipeline|architecture|agent|tool|strategy)s?")
 _REPO_URL_NEAR = re.compile(r"https?://|www\.|\w\.(?:com|org|io|co)/")
+#: Every way a :data:`_REPO` match can begin (lower case).
+_REPO_STARTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co/spaces")
+#: What may not touch a repository name written as a word (the look-arounds of :func:`_written_at`).
+_BEFORE_NAME = re.compile(r"[\w/.-]")
+_AFTER_NAME = re.compile(r"[\w-]")
 
 
 def _matches(pattern: re.Pattern[str], doc: Doc, starts: tuple[str, ...], folded: bool = False) -> list[re.Match[str]]:
