@@ -104,7 +104,11 @@ def _kind(text: str) -> str:
 
 def _from_title(doc: Doc) -> list[Coined]:
     out: list[Coined] = []
-    m = _TITLE.match(doc.text) or _REPORT.match(doc.text)
+    text = doc.text
+    # Cheap tests first: most titles have no colon, and a "Technical Report" is rare.
+    m = _TITLE.match(text) if ":" in text else None
+    if m is None and (doc.lower is None or "technical report" in doc.lower):
+        m = _REPORT.match(text)
     if not m:
         return out
     name = _clean(m.group("name"))
@@ -151,7 +155,8 @@ def coined_names(ctx: Context) -> list[Coined]:
                     exp = ctx.expansion_of(name)
                     out.append(Coined(name, (exp,) if exp else (), _kind(ctx_text), doc.field, start,
                                       start + len(name), 0.85))
-        for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "X introduces the Long Form (LF) method"
+        bare_verbs = _matches(_BARE_VERB, doc, _BARE_VERB_STARTS)
+        for m in bare_verbs:  # "X introduces the Long Form (LF) method"
             if _PASSIVE.search(text, max(0, m.start() - 12), m.start()):
                 continue  # "MLFFs have been proposed to accelerate molecular dynamics (MD)": someone else's
             for d in ctx.definitions:
@@ -160,7 +165,7 @@ def coined_names(ctx: Context) -> list[Coined]:
                             text, m.end(), d.exp_start):
                     out.append(Coined(d.acronym, (d.expansion,), _kind(text[d.end:d.end + 40]), doc.field,
                                       d.start, d.end, 0.8))
-        for m in _matches(_BARE_VERB, doc, _BARE_VERB_STARTS):  # "... introduces the Dynamic Pack padding strategy"
+        for m in bare_verbs:  # "... introduces the Dynamic Pack padding strategy"
             t = _TITLED_HEAD.match(text, m.end(), doc.sentence(m.start())[1])
             if t and not _known(ctx, t.group("name")):
                 out.append(Coined(t.group("name"), (), _kind(t.group(0)), doc.field, t.start("name"), t.end("name"),
@@ -300,7 +305,7 @@ def _matches(pattern: re.Pattern[str], doc: Doc, starts: tuple[str, ...], folded
 def _appositions(text: str) -> list[re.Match[str]]:
     """_APPOS matches, tried only just before each ", a/an/the" (a cheap anchor) for speed."""
     out: list[re.Match[str]] = []
-    for anchor in anchored(_APPOS_ANCHOR, text, find_all(text, (",",))):  # each anchor begins at a comma
+    for anchor in _APPOS_ANCHOR.finditer(text):
         begin = text.rfind(" ", 0, anchor.start())
         begin = max(text.rfind(" ", 0, max(begin, 0)), 0) if begin > 0 else 0
         m = _APPOS.search(text, begin, anchor.end() + 120)
