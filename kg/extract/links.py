@@ -20,6 +20,11 @@ _URL = re.compile(
 _URL_STARTS = ("http", "www.", "github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "hf.co")
 _TRAIL = ".,;:)]}'\"!?*"
 _BRACES = re.compile(r"\{[^}]*\}?$")
+_SCHEME = re.compile(r"https?://", re.I)
+_HF_SHORT = re.compile(r"^(https?://)(?:www\.)?hf\.co/", re.I)
+_ANY_SCHEME = re.compile(r"^[a-z]+://")
+_WWW = re.compile(r"^www\.")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _REPO = re.compile(r"^(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+/[^/]+|^huggingface\.co/spaces/[^/]+/[^/]+",
                    re.I)
 
@@ -34,20 +39,20 @@ def clean_url(raw: str) -> str:
         if cut == url:
             break
         url = cut
-    if not re.match(r"https?://", url, re.I):
+    if not _SCHEME.match(url):
         url = "https://" + url
-    return re.sub(r"^(https?://)(?:www\.)?hf\.co/", r"\1huggingface.co/", url, flags=re.I)
+    return _HF_SHORT.sub(r"\1huggingface.co/", url)
 
 
 def url_key(url: str) -> str:
     """Lower-case, no scheme, no www., no trailing slash or .git: one key per location."""
-    key = re.sub(r"^[a-z]+://", "", url.lower())
-    key = re.sub(r"^www\.", "", key).rstrip("/")
+    key = _ANY_SCHEME.sub("", url.lower())
+    key = _WWW.sub("", key).rstrip("/")
     return key[:-4] if key.endswith(".git") else key
 
 
 def _slug(key: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+    return _NOT_SLUG.sub("-", key).strip("-")
 
 
 def _ref(url: str) -> tuple[str, EntityRef]:

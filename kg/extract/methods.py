@@ -30,13 +30,22 @@ def proposed_ref(ctx: Context, name: str, aliases: tuple[str, ...], kind: str) -
     return new_ref(kind, name, aliases)
 
 
-def coined_keys(ctx: Context) -> set[str]:
+#: The last paper's coined names (the list :func:`coined` caches on its context) and their keys: the
+#: dataset, method and model extractors all ask for them, one after another.
+_LAST_KEYS: tuple[object, frozenset[str]] = (None, frozenset())
+
+
+def coined_keys(ctx: Context) -> frozenset[str]:
     """Keys of every name the paper coins (and their aliases), to keep them out of "used" relations."""
-    keys: set[str] = set()
-    for c in coined(ctx):
-        keys.add(compact(c.name))
-        keys.update(compact(a) for a in c.aliases)
-    return keys
+    global _LAST_KEYS
+    names = coined(ctx)
+    if _LAST_KEYS[0] is not names:  # held here, so a list's identity is never reused while it is compared
+        keys: set[str] = set()
+        for c in names:
+            keys.add(compact(c.name))
+            keys.update(compact(a) for a in c.aliases)
+        _LAST_KEYS = (names, frozenset(keys))
+    return _LAST_KEYS[1]
 
 
 def extract_methods(ctx: Context) -> list[Mention]:
@@ -59,7 +68,7 @@ def extract_methods(ctx: Context) -> list[Mention]:
     return out
 
 
-def _defined_methods(ctx: Context, skip: set[str]) -> list[Mention]:
+def _defined_methods(ctx: Context, skip: frozenset[str]) -> list[Mention]:
     """"Visual Prompt Tuning (VPT)" defined but not proposed here: an established, named technique."""
     out: list[Mention] = []
     for d in ctx.definitions:

@@ -19,6 +19,8 @@ _VARIANT = re.compile(rf"(?:-{_SIZE}|\s(?=(?:\d+(?:\.\d+)?[BM]|[Bb]ase|BASE|[Ll]
 
 
 _STYLE = re.compile(r"-(?:style|like|type|inspired|esque)\b", re.I)
+_PARTS = re.compile(r"[-\s]+")
+_SIZE_NUMBER = re.compile(r"\d+(?:\.\d+)?[bmk]", re.I)
 
 
 def _suffix(text: str, end: int) -> str:
@@ -28,10 +30,10 @@ def _suffix(text: str, end: int) -> str:
 
 def _canon(suffix: str) -> str:
     """"-7b" -> "7B", " large" -> "Large": one spelling per checkpoint across papers."""
-    parts = [p for p in re.split(r"[-\s]+", suffix) if p]
+    parts = [p for p in _PARTS.split(suffix) if p]
     fixed = []
     for p in parts:
-        if re.fullmatch(r"\d+(?:\.\d+)?[bmk]", p, re.I):
+        if _SIZE_NUMBER.fullmatch(p):
             p = p[:-1] + p[-1].upper()
         elif p.isalpha() and len(p) > 2:
             p = p.capitalize()
