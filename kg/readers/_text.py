@@ -6,7 +6,7 @@ import codecs
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,7 +55,7 @@ def peek(stream: BinaryIO, size: int = 4096) -> bytes:
     return b""
 
 
-def iter_lines(path: str) -> Iterator[tuple[int, str]]:
+def iter_lines(path: str) -> Generator[tuple[int, str], None, None]:
     """Yield ``(line_number, text)`` for each line, decoded as strict UTF-8 (a UTF-8 BOM is allowed).
 
     :raises InputError: for UTF-16/32 files, binary data (NUL bytes) and invalid UTF-8, naming the line.

@@ -143,10 +143,10 @@ def read_objects(
                 raise
             on_error(error)
         except ValueError as exc:
-            error = InputError(name, line, str(exc))
+            bad = InputError(name, line, str(exc))
             if on_error is None:
-                raise error from None
-            on_error(error)
+                raise bad from None
+            on_error(bad)
 
 
 def read(path: str, on_error: Callable[[InputError], None] | None = None) -> Iterator[PaperRecord]:
