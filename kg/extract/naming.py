@@ -261,7 +261,7 @@ def _from_repository(ctx: Context, doc: Doc, title_keys: set[str]) -> list[Coine
 
 
 def _written_at(text: str, lower: str | None, repo: str) -> Iterator[int]:
-    """Where ``repo`` is written as a word of its own, in any case: the starts of
+    r"""Where ``repo`` is written as a word of its own, in any case: the starts of
     ``re.finditer(r"(?<![\w/.-])" + re.escape(repo) + r"(?![\w-])", text, re.I)``.
 
     Compiling that pattern costs about half a millisecond and repository names rarely recur across
