@@ -7,14 +7,13 @@ are pure and deterministic, so they run unchanged in worker processes.
 
 from __future__ import annotations
 
-from kg.extract.acronyms import find_definitions
+from kg.extract.acronyms import definitions_in
 from kg.extract.context import Context
 from kg.extract.datasets import extract_datasets
 from kg.extract.links import extract_links
 from kg.extract.methods import extract_methods
 from kg.extract.models import extract_models
 from kg.extract.results import extract_results
-from kg.extract.sentences import Doc
 from kg.extract.tasks import extract_tasks
 from kg.link import Lexicon
 from kg.model import Mention, PaperRecord
@@ -25,10 +24,11 @@ _FIELD_ORDER = {"title": 0, "abstract": 1}
 
 
 def collect_definitions(record: PaperRecord) -> list[tuple[str, str]]:
-    """(acronym, expansion) pairs this paper defines, in text order (title first)."""
+    """(acronym, expansion) pairs this paper defines, in text order (title first). Only the sentences
+    are needed, so the fields are not tokenised (see :func:`kg.extract.acronyms.definitions_in`)."""
     pairs: list[tuple[str, str]] = []
-    for doc in (Doc.of("title", record.title), Doc.of("abstract", record.abstract)):
-        pairs.extend((d.acronym, d.expansion) for d in find_definitions(doc))
+    for field, text in (("title", record.title), ("abstract", record.abstract)):
+        pairs.extend((d.acronym, d.expansion) for d in definitions_in(field, text))
     return pairs
 
 

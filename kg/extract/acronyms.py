@@ -7,10 +7,11 @@ over the corpus, let an acronym defined in one abstract be recognised in another
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from kg.extract.cues import anchored, find_all
-from kg.extract.sentences import Doc
+from kg.extract.sentences import Doc, sentence_spans
 
 #: "(" short form ")" — a token with a capital, 2-12 chars, optionally plural "s".
 _PAREN = re.compile(r"\(\s*([A-Za-z0-9][\w\-.+&/]{0,14}?)\s*(?:[;,][^)]*)?\)")
@@ -67,13 +68,27 @@ def _parens(text: str) -> list[re.Match[str]]:
 
 def find_definitions(doc: Doc) -> list[Definition]:
     """Every "Long Form (SF)" in the field, in text order."""
+    return _definitions(doc.field, doc.text, doc.sents, doc.sent_starts)
+
+
+def definitions_in(field: str, text: str) -> list[Definition]:
+    """``find_definitions(Doc.of(field, text))`` without tokenising the text, nor splitting its
+    sentences when it has no "(": all that the corpus-wide pass over definitions needs."""
+    if "(" not in text:
+        return []
+    sents = sentence_spans(text)
+    return _definitions(field, text, sents, tuple(s for s, _ in sents))
+
+
+def _definitions(field: str, text: str, sents: tuple[tuple[int, int], ...],
+                 sent_starts: tuple[int, ...]) -> list[Definition]:
+    """:func:`find_definitions` over a field's text and its sentences (as :class:`Doc` holds them)."""
     out: list[Definition] = []
-    text = doc.text
     for m in _parens(text):
         short = m.group(1).rstrip(".")
         if not any(c.isupper() for c in short) or _BAD_SHORT.match(short) or len(short) < 2:
             continue
-        sent_start = doc.sentence(m.start())[0]
+        sent_start = sents[max(bisect_right(sent_starts, m.start()) - 1, 0)][0]  # as Doc.sentence does
         words = list(_WORD.finditer(text, sent_start, m.start()))
         span = _long_form(short, words, text)
         if span is None:
@@ -81,5 +96,5 @@ def find_definitions(doc: Doc) -> list[Definition]:
         expansion = text[span[0]:span[1]]
         if len(expansion) <= len(short) + 1 or "(" in expansion:
             continue
-        out.append(Definition(short, expansion, doc.field, m.start(1), m.start(1) + len(short), span[0], span[1]))
+        out.append(Definition(short, expansion, field, m.start(1), m.start(1) + len(short), span[0], span[1]))
     return out

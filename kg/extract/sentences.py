@@ -61,6 +61,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The sentences as :attr:`Doc.sents` holds them: :func:`split_sentences`, or the whole text as one."""
+    return tuple(split_sentences(text)) or ((0, len(text)),)
+
+
 def _ascii_tokens(lower: str) -> tuple[list[str], list[int], list[int], list[str]]:
     """:func:`_tokens` of an ASCII text's lower-cased form: there ``[^\\W_]`` is ``[a-z0-9]`` (a plain
     character set, much cheaper for the regex engine than a Unicode category), the tokens come out
@@ -100,7 +105,7 @@ class Doc:
 
     @classmethod
     def of(cls, field: TextField, text: str) -> Doc:
-        sents = tuple(split_sentences(text)) or ((0, len(text)),)
+        sents = sentence_spans(text)
         lower = text.lower()
         if text.isascii():
             lows, starts, ends, gaps = _ascii_tokens(lower)
