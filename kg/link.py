@@ -47,8 +47,11 @@ _DATASET_HEADS = frozenset("dataset datasets benchmark benchmarks corpus corpora
 _GENERIC_HEADS = frozenset("model models network networks learning system systems language languages".split())
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str) -> str:
-    """The identity key of a name: lower-case alphanumerics only (``GSM-8K`` -> ``gsm8k``)."""
+    """The identity key of a name: lower-case alphanumerics only (``GSM-8K`` -> ``gsm8k``).
+
+    Cached: extraction asks for the keys of the same few thousand names over and over."""
     return _NON_ALNUM.sub("", text.lower().replace("&", "and").replace("+", "plus"))
 
 
@@ -83,9 +86,9 @@ class Form:
     caps: bool  #: a spelling with 2+ capitals (BASE, QuALITY): the text must show 2+ capitals too
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A gazetteer match: token range, offsets and the entries it may name."""
+class Hit(NamedTuple):
+    """A gazetteer match: token range, offsets and the entries it may name (a named tuple: the scan
+    makes one per match, and a tuple is several times cheaper to build than a frozen dataclass)."""
 
     i: int
     j: int
@@ -127,6 +130,12 @@ class ScanTables(NamedTuple):
     #: every (token, next token) pair that begins a multi-token form: intersected with a field's
     #: consecutive token pairs, it gives the few places a longer name can start
     pairs: frozenset[tuple[str, str]]
+    #: keys none of whose forms needs a cue word or is a generic entry: whether the scan accepts them
+    #: depends on the spelling alone, so its verdict is memoised in :attr:`accepted`
+    plain: frozenset[str]
+    #: (key, spelling as written) -> the entries the scan accepted, for keys in :attr:`plain`; filled
+    #: while scanning (the same names recur in paper after paper), emptied when the tables are rebuilt
+    accepted: dict[tuple[str, str], tuple[int, ...]]
 
 
 @dataclass(slots=True)
@@ -172,7 +181,10 @@ class _Index:
                 frozenset(alone),
                 frozenset(t for t in alone if starts[t].lower_ok),
                 frozenset(key[:m] for key in joined for m in range(2, min(JOINED_PREFIX, len(key)) + 1)),
-                frozenset((head, nxt) for head, follow in heads.items() for nxt in follow))
+                frozenset((head, nxt) for head, follow in heads.items() for nxt in follow),
+                frozenset(key for key, forms in self.forms.items()
+                          if not any(f.cue or self.entries[f.entry].generic for f in forms)),
+                {})
         return self._tables
 
     def add_form(self, eid: int, text: str, force_exact: bool = False) -> None:
@@ -257,7 +269,8 @@ def _distinctive(acronym: str) -> bool:
 
 
 def _learnable(acronym: str, expansion: str) -> bool:
-    """Only name-like definitions become entities: "Context Relevant ... (CREST)", not "large language models (LLMs)"."""
+    """Only name-like definitions become entities: "Context Relevant ... (CREST)", not "large language
+    models (LLMs)"."""
     words = expansion.split()
     if not any(c.isupper() for c in acronym) or len(compact(acronym)) < 2 or len(words) < 2:
         return False

@@ -38,6 +38,7 @@ class Context:
     coined: list[object] | None = None  #: names this paper introduces (see kg.extract.naming), cached
 
     resolved: list[tuple[Doc, Hit, Entry]] | None = None
+    by_kind: dict[str, list[tuple[Doc, Hit, Entry]]] = field(default_factory=dict)  #: :attr:`resolved` by kind
     #: per field: offsets where an :data:`_EVAL` word may start, and the verdict per sentence start
     eval_cues: dict[str, list[int] | None] = field(default_factory=dict)
     eval_sents: dict[tuple[str, int], bool] = field(default_factory=dict)
@@ -51,7 +52,8 @@ class Context:
                     entry = self.kind_of(hit, doc)
                     if entry is not None and not self._redefined(doc, hit, entry):
                         self.resolved.append((doc, hit, entry))
-        return [r for r in self.resolved if r[2].kind == kind]
+                        self.by_kind.setdefault(entry.kind, []).append((doc, hit, entry))
+        return list(self.by_kind.get(kind, ()))
 
     @classmethod
     def of(cls, record: PaperRecord, lexicon: Lexicon) -> Context:
@@ -84,6 +86,8 @@ class Context:
 
     def kind_of(self, hit: Hit, doc: Doc) -> Entry | None:
         """The entry a hit names: a cue word decides between kinds, else the kind order."""
+        if len(hit.entries) == 1:
+            return self.lexicon.entry(hit.entries[0])  # most hits: nothing to choose between
         entries = [self.lexicon.entry(e) for e in hit.entries]
         nxt = doc.lows[hit.j] if hit.j < len(doc.lows) else ""
         for entry in entries:

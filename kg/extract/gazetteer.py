@@ -21,6 +21,8 @@ _GAPS = frozenset(("", " ", "-", "/", ".", "'", "\u2019", "\u2013", "\u2010", "\
 _TIGHT = frozenset(("", "-", "/", ".", "\u2010", "\u2011", "\u2013"))
 _SENT_END = frozenset(".!?:")
 _NO_NEXT: frozenset[str] = frozenset()
+#: At most this many spellings are memoised per lexicon (see :attr:`kg.link.ScanTables.accepted`).
+_MEMO_SIZE = 50_000
 
 
 def _cased(text: str, starts: tuple[int, ...], ends: tuple[int, ...], i: int, j: int) -> str:
@@ -56,12 +58,16 @@ def _cue(kind: str, lows: tuple[str, ...], i: int, j: int) -> bool:
 def _accept(index: _Index, forms: list[Form], cased: str, text: str, starts: tuple[int, ...],
             ends: tuple[int, ...], lows: tuple[str, ...], i: int, j: int, title: bool) -> tuple[int, ...]:
     out: list[int] = []
+    capitals = -1  #: capitals in ``cased``, counted when a form first asks
     for form in forms:
-        entry = index.entries[form.entry]
         if form.exact and form.cased != cased:
             continue
-        if form.caps and sum(map(str.isupper, cased)) < 2:
-            continue
+        if form.caps:
+            if capitals < 0:
+                capitals = sum(map(str.isupper, cased))
+            if capitals < 2:
+                continue
+        entry = index.entries[form.entry]
         if form.cue and not _cue(entry.kind, lows, i, j):
             continue
         if entry.generic and not (_shows_name(text, starts, ends, lows, i, j, title) or _cue(entry.kind, lows, i, j)):
@@ -83,8 +89,8 @@ def _positions(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[in
     case, or is written here with a capital or digit first or a capital inside (vLLM); a longer match
     needs the next token to continue one of its multi-token forms (:attr:`kg.link.ScanTables.pairs`);
     a joined match (GSM-8K) needs a tight separator and the two tokens' concatenation to begin some key
-    without spaces. Each token-wide test is one C-level ``map`` over the field, so the Python loop in :func:`scan` visits a
-    few positions per hundred tokens instead of every capitalised word.
+    without spaces. Each token-wide test is one C-level ``map`` over the field, so the Python loop in
+    :func:`scan` visits a few positions per hundred tokens instead of every capitalised word.
     """
     tables = index.tables()
     lower_ok = tables.alone_lower
@@ -108,6 +114,7 @@ def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...
         gaps = _gaps(text, starts, ends)
     tables = index.tables()
     forms, info, prefixes = index.forms, tables.starts, tables.prefixes
+    plain, accepted = tables.plain, tables.accepted
     hits: list[Hit] = []
     n = len(lows)
     done = 0  #: tokens before this one are inside a hit already
@@ -135,12 +142,17 @@ def scan(index: _Index, text: str, starts: tuple[int, ...], ends: tuple[int, ...
                 cands = forms.get(key)
                 cased = None
                 if cands is None and key[-1] == "s" and len(key) > 3:
-                    cands = forms.get(key[:-1])
+                    key = key[:-1]
+                    cands = forms.get(key)
                     if cands:
                         cased = _cased(text, starts, ends, i, j)[:-1]
                 if cands:
-                    ok = _accept(index, cands, cased or _cased(text, starts, ends, i, j), text, starts, ends,
-                                 lows, i, j, title)
+                    cased = cased or _cased(text, starts, ends, i, j)
+                    ok = accepted.get((key, cased)) if key in plain else None
+                    if ok is None:
+                        ok = _accept(index, cands, cased, text, starts, ends, lows, i, j, title)
+                        if key in plain and len(accepted) < _MEMO_SIZE:
+                            accepted[key, cased] = ok
                     if ok:
                         found = (j, ok)
                         break
