@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import pyoxigraph as ox
 
@@ -49,6 +49,9 @@ from kg.search_index import IndexWriter, Rows, index_path, paper_rows
 from kg.summary import GROUPS, PAIR_GROUPS, count_nquads, search_key_nquad
 from kg.title_map import TitleMap, ambiguous_warning, record_title
 from kg.vocab import DCTERMS, PG
+
+if TYPE_CHECKING:
+    from kg.link import Lexicon
 
 
 @dataclass
@@ -152,7 +155,7 @@ def _load(target: ox.Store, paths: Iterable[Path]) -> None:
 
 # --- extraction in worker processes -------------------------------------------------------------
 
-_LEXICON = None
+_LEXICON: Lexicon | None = None
 #: In a worker of pass 2: the spool file it appends its papers' N-Quads to, and whether it also makes
 #: their index rows (a fresh graph).
 _SPOOL: _Spool | None = None
@@ -191,6 +194,7 @@ def _extract_paper(record: PaperRecord) -> tuple[list[str], Named, Paper]:
     """One paper -> its graph as N-Quads lines, and the entities it names (with their classes)."""
     from kg.extract import extract
 
+    assert _LEXICON is not None  # noqa: S101 - _init_worker built it (a programming error otherwise)
     key = paper_key(record)
     paper = Paper(record=record, listings=[record.listing], mentions=extract(record, _LEXICON))
     entities = [(m.entity, frozenset(rdf.entity_classes(m))) for m in paper.mentions if m.entity is not None]
@@ -343,7 +347,9 @@ def build_store(
     return summary
 
 
-def _read(files: list[tuple[str, str]], fmt: str, on_error: Callable[[InputError], None] | None) -> Iterator[PaperRecord]:
+def _read(
+    files: list[tuple[str, str]], fmt: str, on_error: Callable[[InputError], None] | None
+) -> Iterator[PaperRecord]:
     for path, display in files:
         for record in readers.read([path], fmt, on_error):
             if display != path:
@@ -415,15 +421,20 @@ def _build_generation(
             target.extend(kept)
         started = time.time()
         if index is not None:
-            # Counting and the index's derived tables need only SQLite, and the bulk load leaves a core
-            # mostly idle: do them meanwhile (both release the GIL); the counts' quads are loaded last.
-            beside = _Beside(lambda: _count_and_index(index, tmp, summary.phases))
+            # The summary counts need only SQLite (it releases the GIL): count while loading, then load
+            # the counts' quads last, so that optimize() compacts them with the rest.
+            beside = _Beside(lambda: _count(index, tmp, summary.phases))
         _load(target, sorted(path for stem in ("papers", "graph", "listings") for path in tmp.glob(f"{stem}-*.nq")))
         if beside is not None:
             beside.join()
             _load(target, sorted(tmp.glob("summary-*.nq")))
         summary.phases["load"] = time.time() - started
+        if index is not None:
+            # optimize() compacts on about one core: the index's derived tables take the other one.
+            beside = _Beside(lambda: _finish_index(index, summary.phases))
         finish_generation(target, generation, summary.phases, summarised=fresh, indexed=fresh)
+        if beside is not None:
+            beside.join()
         summary.quads = len(target)
         del target
     finally:
@@ -433,17 +444,20 @@ def _build_generation(
             index.close()
 
 
-def _count_and_index(index: IndexWriter, tmp: Path, phases: dict[str, float]) -> None:
-    """A fresh graph's summary counts (from its index's facts) as N-Quads in ``tmp/summary-*.nq``,
-    then the rest of its index. Timings go to ``phases``, marked as overlapping the load."""
+def _count(index: IndexWriter, tmp: Path, phases: dict[str, float]) -> None:
+    """A fresh graph's summary counts (from its index's facts) as N-Quads in ``tmp/summary-*.nq``."""
     started = time.time()
     index.count_papers(GROUPS, PAIR_GROUPS)
     with _Spool(tmp, "summary") as out:
         out.writelines(count_nquads(index.paper_counts(), index.pair_counts()))
     phases["counts (during load)"] = time.time() - started
+
+
+def _finish_index(index: IndexWriter, phases: dict[str, float]) -> None:
+    """The rest of a fresh graph's index (search and derived tables), moved into place."""
     started = time.time()
     index.finish()
-    phases["index (during load)"] = time.time() - started
+    phases["index (during optimize)"] = time.time() - started
 
 
 class _Beside:
@@ -661,7 +675,7 @@ def _content_hashes(previous: ox.Store) -> dict[str, str]:
     prefix = len(paper_graph(""))
     hashes: dict[str, str] = {}
     for quad in previous.quads_for_pattern(None, ox.NamedNode(PG + "contentHash"), None, None):
-        if isinstance(quad.graph_name, ox.NamedNode):
+        if isinstance(quad.graph_name, ox.NamedNode) and isinstance(quad.object, ox.Literal):
             hashes[quad.graph_name.value[prefix:]] = quad.object.value
     return hashes
 
@@ -675,7 +689,8 @@ def _write_build_log(
 
     build_id = generation.name
     sources = {readers._text.source_name(display) if display != "<stdin>" else display for _, display in files}
-    counts = {"papersNew": summary.papers_new, "papersUpdated": summary.papers_updated, "papers": summary.papers_new + summary.papers_updated + summary.papers_unchanged}
+    papers = summary.papers_new + summary.papers_updated + summary.papers_unchanged
+    counts = {"papersNew": summary.papers_new, "papersUpdated": summary.papers_updated, "papers": papers}
     text = "".join(rdf.build_quads(build_id, stamp(started), stamp(ended), sources, counts))
     target = ox.Store(str(generation))
     target.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
