@@ -36,6 +36,7 @@ class Context:
     hits: dict[str, list[Hit]]
     definitions: list[Definition]
     coined: list[object] | None = None  #: names this paper introduces (see kg.extract.naming), cached
+    coined_keys: frozenset[str] | None = None  #: their keys and aliases' keys (see kg.extract.methods), cached
 
     resolved: list[tuple[Doc, Hit, Entry]] | None = None
     by_kind: dict[str, list[tuple[Doc, Hit, Entry]]] = field(default_factory=dict)  #: :attr:`resolved` by kind

@@ -30,22 +30,16 @@ def proposed_ref(ctx: Context, name: str, aliases: tuple[str, ...], kind: str) -
     return new_ref(kind, name, aliases)
 
 
-#: The last paper's coined names (the list :func:`coined` caches on its context) and their keys: the
-#: dataset, method and model extractors all ask for them, one after another.
-_LAST_KEYS: tuple[object, frozenset[str]] = (None, frozenset())
-
-
 def coined_keys(ctx: Context) -> frozenset[str]:
-    """Keys of every name the paper coins (and their aliases), to keep them out of "used" relations."""
-    global _LAST_KEYS
-    names = coined(ctx)
-    if _LAST_KEYS[0] is not names:  # held here, so a list's identity is never reused while it is compared
+    """Keys of every name the paper coins (and their aliases), to keep them out of "used" relations.
+    Cached on the context: the dataset, method and model extractors all ask for them."""
+    if ctx.coined_keys is None:
         keys: set[str] = set()
-        for c in names:
+        for c in coined(ctx):
             keys.add(compact(c.name))
             keys.update(compact(a) for a in c.aliases)
-        _LAST_KEYS = (names, frozenset(keys))
-    return _LAST_KEYS[1]
+        ctx.coined_keys = frozenset(keys)
+    return ctx.coined_keys
 
 
 def extract_methods(ctx: Context) -> list[Mention]:
